@@ -1,0 +1,250 @@
+"""The ``lodger`` command line: index, status, watch, ask, gui.
+
+Everything the desktop app does can be done headless from here; the app is only another face on
+the same core. Heavy modules (torch, chromadb, llama.cpp, Qt) are imported inside the commands that
+need them so that ``lodger --help`` is instant.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import time
+from pathlib import Path
+
+from indexing.paths import set_offline_mode
+
+DEMO_DIR = Path(__file__).resolve().parent.parent / "assets" / "demo"
+
+
+def _add_data_dir(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--data-dir", default=None,
+                   help="where Lodger keeps its index (default: $LODGER_DATA_DIR or the "
+                        "platform's user data dir)")
+
+
+def _add_embedder(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--embedder", choices=["minilm", "hash"], default=None,
+                   help=argparse.SUPPRESS)  # 'hash' is a fast fake for tests
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="lodger", description="A private assistant for your own mail, notes and calendars.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("index", help="index files and folders (incremental)")
+    p.add_argument("paths", nargs="*", help="files or folders (default: the folders in settings)")
+    p.add_argument("--demo", action="store_true", help="index the bundled demo data")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    _add_data_dir(p)
+    _add_embedder(p)
+
+    p = sub.add_parser("status", help="what is indexed")
+    _add_data_dir(p)
+
+    p = sub.add_parser("watch", help="index, then keep the index up to date as files change")
+    p.add_argument("paths", nargs="*")
+    _add_data_dir(p)
+    _add_embedder(p)
+
+    p = sub.add_parser("ask", help="ask a question about your data")
+    p.add_argument("question")
+    p.add_argument("--now", default=None, help="answer as if it were this time (ISO 8601)")
+    p.add_argument("--tz", default=None, help="your time zone, e.g. Europe/Berlin")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--no-llm", action="store_true", help="answer without the language model")
+    p.add_argument("--model", default=None, help="a GGUF model file to use")
+    _add_data_dir(p)
+    _add_embedder(p)
+
+    p = sub.add_parser("gui", help="start the desktop app")
+    _add_data_dir(p)
+    p = sub.add_parser("quick-ask", help="show the quick-ask box of the running app")
+    _add_data_dir(p)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    set_offline_mode()
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
+    args = build_parser().parse_args(argv)
+    handler = {
+        "index": cmd_index, "status": cmd_status, "watch": cmd_watch, "ask": cmd_ask,
+        "gui": cmd_gui, "quick-ask": cmd_gui,
+    }[args.command]
+    try:
+        return handler(args)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+def _open(args: argparse.Namespace):  # noqa: ANN202 - returns a Workspace
+    from indexing.workspace import Workspace
+
+    return Workspace.open(args.data_dir, getattr(args, "embedder", None))
+
+
+def _roots(args: argparse.Namespace, ws) -> list[str]:  # noqa: ANN001
+    roots = [os.path.abspath(p) for p in args.paths]
+    if getattr(args, "demo", False):
+        roots.append(str(DEMO_DIR))
+    if not roots:
+        roots = list(ws.settings.folders)
+    return roots
+
+
+def _remember_folders(ws, roots: list[str]) -> None:  # noqa: ANN001
+    changed = False
+    for r in roots:
+        if r not in ws.settings.folders and os.path.isdir(r):
+            ws.settings.folders.append(r)
+            changed = True
+    if not ws.settings.user_addresses:
+        guessed = guess_addresses(ws.store)
+        if guessed:
+            ws.settings.user_addresses = guessed[:3]
+            ws.settings.addresses_guessed = True
+            changed = True
+    if changed:
+        ws.settings.save(ws.data_dir)
+
+
+def guess_addresses(store) -> list[str]:  # noqa: ANN001
+    """The user's own addresses, guessed from the senders of sent-mail folders."""
+    import json
+
+    from indexing.mail import guess_user_addresses
+
+    metas = [json.loads(r["meta"]) for r in store.query(
+        "SELECT meta FROM documents WHERE kind='email'")]
+    return guess_user_addresses(metas)
+
+
+def print_summary(summary, out=sys.stdout) -> None:  # noqa: ANN001
+    s = summary
+    print(f"Indexed in {s.seconds:.1f} s: {s.files_seen} files seen, {s.files_changed} changed, "
+          f"{s.files_unchanged} unchanged, {s.files_removed} removed", file=out)
+    print(f"  {s.documents} documents written ({s.messages} messages), {s.events} events, "
+          f"{s.tasks} tasks, {s.chunks} chunks ({s.embedded} embedded in "
+          f"{s.embed_seconds:.1f} s)", file=out)
+    if s.skipped:
+        print(f"  {len(s.skipped)} skipped:", file=out)
+        for sk in s.skipped[:200]:
+            print(f"    {sk.path}: {sk.reason}", file=out)
+        if len(s.skipped) > 200:
+            print(f"    ... and {len(s.skipped) - 200} more (see lodger.log)", file=out)
+    if s.files_seen and not s.files_changed and not s.files_removed:
+        print("  nothing changed", file=out)
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    ws = _open(args)
+    roots = _roots(args, ws)
+    if not roots:
+        print("Nothing to index: give one or more folders, e.g. `lodger index ~/Mail ~/Notes`.",
+              file=sys.stderr)
+        return 2
+    bar = None
+    if not args.quiet and sys.stderr.isatty():
+        from tqdm import tqdm
+
+        bar = tqdm(total=0, unit="file", file=sys.stderr, leave=False)
+
+    def progress(done: int, total: int, path: str) -> None:
+        if bar is not None:
+            bar.total = total
+            bar.n = done
+            bar.set_postfix_str(os.path.basename(path)[-30:], refresh=False)
+            bar.refresh()
+
+    try:
+        summary = ws.indexer().index(roots, progress=progress)
+    finally:
+        if bar is not None:
+            bar.close()
+    _remember_folders(ws, roots)
+    print_summary(summary)
+    ws.close()
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from indexing.paths import ensure_data_dir, resolve_data_dir
+    from indexing.settings import Settings
+    from indexing.store import Store
+
+    root = ensure_data_dir(resolve_data_dir(args.data_dir))
+    store = Store(root / "lodger.db")
+    settings = Settings.load(root)
+    c = store.counts()
+    print(f"Data dir: {root}")
+    print(f"Folders: {', '.join(settings.folders) or '(none)'}")
+    print(f"Your addresses: {', '.join(settings.user_addresses) or '(unknown)'}")
+    print(f"Files: {c['files']} ({c['files_with_errors']} with errors)")
+    kinds = ", ".join(f"{c.get('documents_' + k, 0)} {k}" for k in
+                      ("email", "note", "calendar", "todo"))
+    print(f"Documents: {c['documents']} ({kinds})")
+    print(f"Events: {c['events']}  Tasks: {c['tasks']}  Chunks: {c['chunks']}")
+    last = store.query("SELECT max(indexed_at) FROM files")[0][0]
+    print(f"Last indexed: {last or 'never'} (UTC)")
+    for r in store.query("SELECT path, error FROM files WHERE error IS NOT NULL AND error != ''"
+                         " ORDER BY path LIMIT 50"):
+        print(f"  error: {r['path']}: {r['error']}")
+    store.close()
+    return 0
+
+
+def cmd_watch(args: argparse.Namespace) -> int:
+    from indexing.watcher import FolderWatcher
+
+    ws = _open(args)
+    roots = _roots(args, ws)
+    if not roots:
+        print("Nothing to watch: give one or more folders.", file=sys.stderr)
+        return 2
+    indexer = ws.indexer()
+    print_summary(indexer.index(roots))  # reconciliation scan at start
+    _remember_folders(ws, roots)
+
+    def on_batch(paths: set[str]) -> None:
+        s = indexer.index_paths(sorted(paths))
+        print(f"[{time.strftime('%H:%M:%S')}] {len(paths)} changed: {s.documents} documents, "
+              f"{s.files_removed} removed, {len(s.skipped)} skipped", flush=True)
+        for sk in s.skipped:
+            print(f"    {sk.path}: {sk.reason}", flush=True)
+
+    watcher = FolderWatcher(roots, on_batch, rescan=lambda: print_summary(indexer.index(roots)))
+    watcher.start()
+    print(f"Watching {', '.join(roots)} (Ctrl+C to stop)", flush=True)
+    try:
+        while True:
+            time.sleep(1)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        watcher.stop()
+        ws.close()
+    return 0
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from engine.ask_cli import run_ask
+
+    return run_ask(args)
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    try:
+        from app.main import run_app
+    except ImportError as exc:
+        print(f"The desktop app is not available: {exc}", file=sys.stderr)
+        return 2
+    return run_app(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,345 @@
+"""The indexing pipeline: discover -> parse -> hash-diff -> chunk -> embed -> store.
+
+Incremental by content: a file whose size and mtime are unchanged is not opened; one whose bytes
+hash the same is not parsed; a document whose content hash is unchanged is not re-chunked; a chunk
+whose embedded text was embedded before (any file, any path) is not re-embedded. An mbox that only
+grew is parsed from where the last run ended. Deleted files lose their documents, chunks and items
+(unless the same message also lives elsewhere). Each document is written in one SQLite transaction
+and the manifest entry of a file is written after all of its documents, so a run killed at any
+point resumes without duplicates. The vector index is brought in line with SQLite at start.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from indexing import sources
+from indexing.chunking import Chunk, chunk_document
+from indexing.embedder import Embedder
+from indexing.model import Document, ParseResult, Skipped
+from indexing.reading import SkipFile
+from indexing.store import ChunkRow, FileRecord, Store
+from indexing.vectors import VectorIndex
+
+log = logging.getLogger("lodger.indexing")
+
+EMBED_BATCH = 64
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass
+class IndexSummary:
+    """What one indexing run did, for the closing summary and the GUI."""
+
+    files_seen: int = 0
+    files_changed: int = 0
+    files_unchanged: int = 0
+    files_removed: int = 0
+    documents: int = 0
+    messages: int = 0
+    events: int = 0
+    tasks: int = 0
+    chunks: int = 0
+    embedded: int = 0
+    skipped: list[Skipped] = field(default_factory=list)
+    seconds: float = 0.0
+    embed_seconds: float = 0.0
+
+    def merge(self, other: IndexSummary) -> None:
+        for name in ("files_seen", "files_changed", "files_unchanged", "files_removed",
+                     "documents", "messages", "events", "tasks", "chunks", "embedded"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.skipped += other.skipped
+        self.seconds += other.seconds
+        self.embed_seconds += other.embed_seconds
+
+
+@dataclass
+class _Pending:
+    record: FileRecord
+    docs: list[Document]
+    full: bool  # the whole file was parsed (documents not produced now are gone from it)
+
+
+def file_hash(path: str, limit: int | None = None) -> str:
+    """sha256 of a file's bytes (of the first ``limit`` bytes when given)."""
+    h = hashlib.sha256()
+    left = limit
+    with open(path, "rb") as fh:
+        while True:
+            n = 1 << 20 if left is None else min(1 << 20, left)
+            if n == 0:
+                break
+            block = fh.read(n)
+            if not block:
+                break
+            h.update(block)
+            if left is not None:
+                left -= len(block)
+    return h.hexdigest()
+
+
+class Indexer:
+    """Indexes files into the store and the vector index. Not thread-safe: use one lane."""
+
+    def __init__(self, store: Store, vectors: VectorIndex, embedder: Embedder,
+                 exclude: Iterable[str] = ()) -> None:
+        self.store = store
+        self.vectors = vectors
+        self.embedder = embedder
+        self.exclude = list(exclude)
+        self._pending: list[_Pending] = []
+        self._pending_chunks = 0
+        self._summary = IndexSummary()
+
+    # ----- public -----------------------------------------------------------------------------
+
+    def index(self, roots: Iterable[str], progress: Progress | None = None,
+              remove_missing: bool = True) -> IndexSummary:
+        """Index everything under ``roots``; forget files under them that no longer exist."""
+        t0 = time.perf_counter()
+        self._summary = IndexSummary()
+        roots = [os.path.abspath(os.path.expanduser(r)) for r in roots]
+        self.reconcile_vectors()
+        found: list[sources.SourceFile] = []
+        for entry in sources.discover(roots, exclude=self.exclude):
+            if isinstance(entry, Skipped):
+                self._skip(entry.path, entry.reason)
+            else:
+                found.append(entry)
+        seen = {f.path for f in found}
+        for i, src in enumerate(found):
+            if progress:
+                progress(i, len(found), src.path)
+            self._index_file(src)
+        self._flush()
+        if progress:
+            progress(len(found), len(found), "")
+        if remove_missing:
+            for path in self.store.all_file_paths():
+                if path not in seen and _under(path, roots) and not os.path.exists(path):
+                    self.remove(path)
+        self._summary.seconds = time.perf_counter() - t0
+        return self._summary
+
+    def index_paths(self, paths: Iterable[str]) -> IndexSummary:
+        """Index (or forget) specific files: what the watcher calls with a debounced batch."""
+        t0 = time.perf_counter()
+        self._summary = IndexSummary()
+        for path in paths:
+            path = os.path.abspath(path)
+            if not os.path.lexists(path):
+                self.remove(path)
+                continue
+            for entry in sources.discover([path], exclude=self.exclude):
+                if isinstance(entry, Skipped):
+                    self._skip(entry.path, entry.reason)
+                else:
+                    self._index_file(entry)
+        self._flush()
+        self._summary.seconds = time.perf_counter() - t0
+        return self._summary
+
+    def remove(self, path: str) -> None:
+        """Forget a file that was deleted (documents also found elsewhere stay)."""
+        if self.store.file_record(path) is None:
+            return
+        dropped = self.store.remove_path(path)
+        self.vectors.delete(dropped)
+        self._summary.files_removed += 1
+        log.info("removed %s (%d chunks)", path, len(dropped))
+
+    def reconcile_vectors(self) -> int:
+        """Make the vector index hold exactly the chunks in SQLite; returns how many were fixed.
+
+        After a crash between the SQLite commit and the vector write, or after the vector index
+        was deleted as corrupt, this restores it from the embeddings kept in SQLite.
+        """
+        want = self.store.all_chunk_ids()
+        have = self.vectors.all_ids() if self.vectors.count() else set()
+        extra = sorted(have - want)
+        missing = sorted(want - have)
+        if extra:
+            self.vectors.delete(extra)
+        if missing:
+            self._upsert_vectors(missing)
+        if extra or missing:
+            log.info("vector index reconciled: +%d -%d", len(missing), len(extra))
+        return len(extra) + len(missing)
+
+    # ----- one file ---------------------------------------------------------------------------
+
+    def _index_file(self, src: sources.SourceFile) -> None:
+        s = self._summary
+        s.files_seen += 1
+        path = src.path
+        try:
+            st = os.stat(path)
+        except OSError:
+            self._skip(path, "file disappeared while indexing")
+            return
+        rec = self.store.file_record(path)
+        if rec and rec.size == st.st_size and rec.mtime == st.st_mtime and not rec.error:
+            s.files_unchanged += 1
+            return
+        try:
+            digest = file_hash(path)
+        except OSError as exc:
+            self._skip(path, _os_reason(exc))
+            return
+        new_rec = FileRecord(path, st.st_size, st.st_mtime, digest, src.kind, st.st_size, None)
+        if rec and rec.hash == digest and not rec.error:
+            self.store.record_file(new_rec)
+            s.files_unchanged += 1
+            return
+        start, full = 0, True
+        if (src.kind == sources.MBOX and rec and not rec.error and st.st_size > rec.size
+                and rec.parsed_offset == rec.size and file_hash(path, rec.size) == rec.hash):
+            start, full = rec.parsed_offset, False  # the mbox only grew: read the new messages
+        try:
+            result = self._parse(src, start)
+        except SkipFile as exc:
+            self._skip(path, str(exc))
+            new_rec.error = str(exc)
+            self.store.record_file(new_rec)  # old documents from this file are kept
+            return
+        except Exception as exc:  # a parser bug must not stop the run: report and go on
+            log.exception("parser failed on %s", path)
+            self._skip(path, f"could not be parsed ({type(exc).__name__}: {exc})")
+            return
+        for sk in result.skipped:
+            self._skip(sk.path, sk.reason)
+        s.files_changed += 1
+        if src.kind == sources.MBOX or src.kind == sources.EMAIL:
+            for doc in result.documents:
+                doc.meta.setdefault("folder", src.folder)
+        self._pending.append(_Pending(new_rec, result.documents, full))
+        self._pending_chunks += sum(max(1, len(d.segments)) for d in result.documents)
+        if self._pending_chunks >= EMBED_BATCH * 4:
+            self._flush()
+
+    def _parse(self, src: sources.SourceFile, start: int) -> ParseResult:
+        kind = src.kind
+        if kind == sources.MBOX:
+            from indexing.mail import parse_mbox
+
+            result, _end = parse_mbox(src.path, start_offset=start)
+            return result
+        if kind == sources.EMAIL:
+            from indexing.mail import parse_email_file
+
+            return parse_email_file(src.path, folder=src.folder)
+        if kind == sources.CALENDAR:
+            from indexing.calendar import parse_ics_file
+
+            return parse_ics_file(src.path)
+        if kind == sources.MARKDOWN:
+            from indexing.notes import parse_markdown
+
+            return parse_markdown(src.path)
+        if kind == sources.TEXT:
+            from indexing.notes import parse_plaintext
+
+            return parse_plaintext(src.path)
+        if kind == sources.TODO:
+            from indexing.todotxt import parse_todotxt
+
+            return parse_todotxt(src.path)
+        raise SkipFile(f"unsupported file kind {kind}")
+
+    # ----- writing ----------------------------------------------------------------------------
+
+    def _flush(self) -> None:
+        """Embed what the pending files need, then write their documents and manifest rows."""
+        if not self._pending:
+            return
+        pending, self._pending, self._pending_chunks = self._pending, [], 0
+        s = self._summary
+        work: list[tuple[Document, list[Chunk]]] = []
+        for p in pending:
+            seen_here: set[str] = set()
+            for doc in p.docs:
+                if doc.doc_id in seen_here:
+                    continue  # the same message twice in one file is one document
+                seen_here.add(doc.doc_id)
+                if self.store.document_hash(doc.doc_id) == doc.content_hash():
+                    self.store.add_location(doc.doc_id, doc.path, doc.locator)
+                    continue
+                work.append((doc, chunk_document(doc)))
+        vectors = self._embed_missing([c for _, chunks in work for c in chunks])
+        dropped: list[str] = []
+        written: list[str] = []
+        for doc, chunks in work:
+            rows = [ChunkRow(c.chunk_id, doc.doc_id, c.ord, c.text, c.embed_hash, c.line,
+                             c.quoted, c.heading, doc.title) for c in chunks]
+            new_vecs = {c.embed_hash: vectors[c.embed_hash] for c in chunks
+                        if c.embed_hash in vectors}
+            dropped += self.store.write_document(doc, rows, new_vecs)
+            written += [r.chunk_id for r in rows]
+            s.documents += 1
+            s.chunks += len(rows)
+            s.messages += doc.kind == "email"
+            s.events += sum(1 for i in doc.items if i.kind == "event")
+            s.tasks += sum(1 for i in doc.items if i.kind == "task")
+        for p in pending:
+            if p.full:
+                dropped += self.store.remove_path(p.record.path,
+                                                  keep_doc_ids={d.doc_id for d in p.docs})
+            self.store.record_file(p.record)
+        # The vector index follows SQLite; a crash before this line is mended by
+        # reconcile_vectors() at the next start.
+        self.vectors.delete(sorted(set(dropped)))
+        self._upsert_vectors(written)
+
+    def _embed_missing(self, chunks: list[Chunk]) -> dict[str, bytes]:
+        """Embed the chunks whose text has no vector yet; returns embed_hash -> float32 bytes."""
+        known = self.store.known_embeddings(c.embed_hash for c in chunks)
+        todo: dict[str, str] = {}
+        for c in chunks:
+            if c.embed_hash not in known:
+                todo.setdefault(c.embed_hash, c.embed_text)
+        if not todo:
+            return {}
+        t0 = time.perf_counter()
+        hashes = list(todo)
+        out: dict[str, bytes] = {}
+        for i in range(0, len(hashes), EMBED_BATCH):
+            part = hashes[i : i + EMBED_BATCH]
+            vecs = self.embedder.embed_documents([todo[h] for h in part])
+            for h, v in zip(part, vecs, strict=True):
+                out[h] = np.asarray(v, dtype=np.float32).tobytes()
+        self._summary.embed_seconds += time.perf_counter() - t0
+        self._summary.embedded += len(out)
+        return out
+
+    def _upsert_vectors(self, chunk_ids: list[str]) -> None:
+        rows = list(self.store.chunk_vectors(chunk_ids))
+        if not rows:
+            return
+        ids = [r[0] for r in rows]
+        kinds = [r[2] for r in rows]
+        mat = np.stack([np.frombuffer(r[3], dtype=np.float32) for r in rows])
+        self.vectors.upsert(ids, mat, kinds)
+
+    def _skip(self, path: str, reason: str) -> None:
+        self._summary.skipped.append(Skipped(path, reason))
+        log.warning("skipped %s: %s", path, reason)
+
+
+def _under(path: str, roots: list[str]) -> bool:
+    return any(path == r or path.startswith(r.rstrip(os.sep) + os.sep) for r in roots)
+
+
+def _os_reason(exc: OSError) -> str:
+    if isinstance(exc, PermissionError):
+        return "permission denied (file is not readable)"
+    if isinstance(exc, FileNotFoundError):
+        return "file disappeared while indexing"
+    return f"could not read file: {exc.strerror or exc}"

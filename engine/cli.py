@@ -97,33 +97,6 @@ def _roots(args: argparse.Namespace, ws) -> list[str]:  # noqa: ANN001
     return roots
 
 
-def _remember_folders(ws, roots: list[str]) -> None:  # noqa: ANN001
-    changed = False
-    for r in roots:
-        if r not in ws.settings.folders and os.path.isdir(r):
-            ws.settings.folders.append(r)
-            changed = True
-    if not ws.settings.user_addresses:
-        guessed = guess_addresses(ws.store)
-        if guessed:
-            ws.settings.user_addresses = guessed[:3]
-            ws.settings.addresses_guessed = True
-            changed = True
-    if changed:
-        ws.settings.save(ws.data_dir)
-
-
-def guess_addresses(store) -> list[str]:  # noqa: ANN001
-    """The user's own addresses, guessed from the senders of sent-mail folders."""
-    import json
-
-    from indexing.mail import guess_user_addresses
-
-    metas = [json.loads(r["meta"]) for r in store.query(
-        "SELECT meta FROM documents WHERE kind='email'")]
-    return guess_user_addresses(metas)
-
-
 def print_summary(summary, out=sys.stdout) -> None:  # noqa: ANN001
     s = summary
     print(f"Indexed in {s.seconds:.1f} s: {s.files_seen} files seen, {s.files_changed} changed, "
@@ -166,7 +139,7 @@ def cmd_index(args: argparse.Namespace) -> int:
     finally:
         if bar is not None:
             bar.close()
-    _remember_folders(ws, roots)
+    ws.remember(roots)
     print_summary(summary)
     ws.close()
     return 0
@@ -208,7 +181,7 @@ def cmd_watch(args: argparse.Namespace) -> int:
         return 2
     indexer = ws.indexer()
     print_summary(indexer.index(roots))  # reconciliation scan at start
-    _remember_folders(ws, roots)
+    ws.remember(roots)
 
     def on_batch(paths: set[str]) -> None:
         s = indexer.index_paths(sorted(paths))

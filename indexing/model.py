@@ -119,7 +119,9 @@ class Document:
             "date": self.date.isoformat() if self.date else None,
             "segments": [asdict(s) for s in self.segments],
             "items": [_item_json(i) for i in self.items],
-            "meta": self.meta,
+            # Where a message was filed (Sent, saved/) is not part of its content: the same
+            # Message-ID in two folders must not be rewritten back and forth.
+            "meta": {k: v for k, v in self.meta.items() if k != "folder"},
         }
         raw = json.dumps(payload, sort_keys=True, default=str, ensure_ascii=False)
         return hashlib.sha256(raw.encode("utf-8")).hexdigest()

@@ -70,6 +70,29 @@ class Workspace:
                        (self.embedder.name,))
         self.vectors.reset()
 
+    def remember(self, roots: list[str]) -> None:
+        """After indexing: keep the folders in settings and guess the user's own addresses from
+        the senders of sent-mail folders if none are set."""
+        import json
+
+        from indexing.mail import guess_user_addresses
+
+        changed = False
+        for r in roots:
+            if r not in self.settings.folders and Path(r).is_dir():
+                self.settings.folders.append(r)
+                changed = True
+        if not self.settings.user_addresses:
+            metas = [json.loads(r["meta"]) for r in self.store.query(
+                "SELECT meta FROM documents WHERE kind='email'")]
+            guessed = guess_user_addresses(metas)
+            if guessed:
+                self.settings.user_addresses = guessed[:3]
+                self.settings.addresses_guessed = True
+                changed = True
+        if changed:
+            self.settings.save(self.data_dir)
+
     def indexer(self) -> Indexer:
         return Indexer(self.store, self.vectors, self.embedder, exclude=[str(self.data_dir)])
 

@@ -1,0 +1,220 @@
+"""Exact schedule and to-do facts from the structured store, computed by code.
+
+Schedule questions get every event occurrence in the range (recurrences were expanded at index
+time; EXDATEs are absent; cancelled occurrences are kept apart), not a top-k sample. To-do
+questions get open tasks by due date, overdue tasks, done tasks by completion date, and the
+promises the user made in sent mail. Times are compared in the user's zone: floating times and
+all-day dates are placed in that zone, aware times converted to it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, tzinfo
+
+from indexing.store import Store
+from indexing.timeutil import from_iso, localize, sort_key
+
+SLACK = timedelta(hours=15)  # floating/all-day keys are stored as if UTC
+GENERIC = {"appointment", "appointments", "meeting", "meetings", "event", "events", "call",
+           "calls", "next", "schedule", "calendar"}
+
+
+@dataclass
+class EventHit:
+    """One event occurrence, localized to the user's zone."""
+
+    title: str
+    start: datetime
+    end: datetime
+    all_day: bool
+    location: str
+    status: str
+    path: str
+    locator: str
+    uid: str
+    doc_id: str
+    attendees: list[str] = field(default_factory=list)
+    description: str = ""
+
+    @property
+    def cancelled(self) -> bool:
+        return self.status == "CANCELLED"
+
+
+@dataclass
+class TaskHit:
+    """One task with where it came from."""
+
+    title: str
+    due: date | datetime | None
+    done: bool
+    done_date: date | datetime | None
+    priority: str
+    project: str
+    person: str
+    origin: str
+    path: str
+    locator: str
+    line: int
+    doc_id: str
+    contexts: list[str] = field(default_factory=list)
+
+
+def _as_local(value: date | datetime | None, zone: tzinfo) -> datetime | None:
+    return None if value is None else localize(value, zone)
+
+
+class Agenda:
+    """Queries over events and tasks for one user (zone and own addresses)."""
+
+    def __init__(self, store: Store, zone: tzinfo, user_addresses: Sequence[str] = ()) -> None:
+        self.store = store
+        self.zone = zone
+        self.user_addresses = {a.lower() for a in user_addresses}
+
+    # ----- events -----------------------------------------------------------------------------
+
+    def _event_rows(self, where: str, params: tuple) -> list[EventHit]:
+        rows = self.store.query(
+            "SELECT e.*, (SELECT l.path FROM locations l WHERE l.doc_id = e.doc_id ORDER BY l.path"
+            " LIMIT 1) AS path FROM events e WHERE " + where, params)
+        out: list[EventHit] = []
+        seen: set[tuple[str, str]] = set()
+        for r in rows:
+            start = from_iso(r["start"])
+            if start is None:
+                continue
+            end = from_iso(r["end"]) or start
+            all_day = bool(r["all_day"])
+            s, e = localize(start, self.zone), localize(end, self.zone)
+            if all_day and e <= s:
+                e = localize(start + timedelta(days=1), self.zone)
+            key = (r["uid"] or r["title"], s.isoformat())
+            if key in seen:  # the same invitation in mail and in the calendar is one event
+                continue
+            seen.add(key)
+            out.append(EventHit(
+                title=r["title"] or "(untitled event)", start=s, end=e, all_day=all_day,
+                location=r["location"] or "", status=r["status"] or "", path=r["path"] or "",
+                locator=r["locator"] or r["uid"] or "", uid=r["uid"] or "", doc_id=r["doc_id"],
+                attendees=json.loads(r["attendees"] or "[]"), description=r["description"] or ""))
+        out.sort(key=lambda h: (h.start, not h.all_day, h.end, h.title))
+        return out
+
+    def events(self, start: datetime, end: datetime, include_cancelled: bool = False,
+               ) -> list[EventHit]:
+        """Every occurrence overlapping [start, end), sorted by start."""
+        lo, hi = sort_key(start - SLACK), sort_key(end + SLACK)
+        hits = self._event_rows("e.start_key < ? AND e.end_key >= ?", (hi, lo))
+        out = []
+        for h in hits:
+            overlaps = h.start < end and (h.end > start or (h.end == h.start and h.start >= start))
+            if overlaps and (include_cancelled or not h.cancelled):
+                out.append(h)
+        return out
+
+    def busy_at(self, at: datetime, minutes: int = 30) -> tuple[list[EventHit], list[EventHit]]:
+        """(events that overlap ``at`` .. ``at + minutes``, cancelled ones there)."""
+        hits = self.events(at, at + timedelta(minutes=minutes), include_cancelled=True)
+        timed = [h for h in hits if not h.all_day]
+        return [h for h in timed if not h.cancelled], [h for h in timed if h.cancelled]
+
+    def next_event(self, keywords: Sequence[str], now: datetime) -> tuple[EventHit | None, bool]:
+        """The next event matching the keywords (or the latest past one); (hit, is_future)."""
+        words = [w.lower() for w in keywords if w]
+        specific = [w for w in words if w not in GENERIC] or words
+        if not specific:
+            return None, False
+        cond = " OR ".join("(lower(e.title) LIKE ? OR lower(e.description) LIKE ? OR "
+                           "lower(e.location) LIKE ?)" for _ in specific)
+        params: list[str] = []
+        for w in specific:
+            params += [f"%{_stem(w)}%"] * 3
+        hits = [h for h in self._event_rows(f"({cond})", tuple(params)) if not h.cancelled]
+        hits = [h for h in hits if _score(h, specific) == max(_score(x, specific) for x in hits)]
+        future = [h for h in hits if h.end > now]
+        if future:
+            return future[0], True
+        return (hits[-1], False) if hits else (None, False)
+
+    # ----- tasks ------------------------------------------------------------------------------
+
+    def tasks(self, *, start: datetime | None = None, end: datetime | None = None,
+              overdue_at: datetime | None = None, done: bool = False,
+              project: str | None = None, person: str | None = None,
+              promises_only: bool = False, keywords: Sequence[str] = ()) -> list[TaskHit]:
+        """Tasks by the given filters; open ones unless ``done``.
+
+        ``start``/``end`` select by due date (or by completion date when ``done``);
+        ``overdue_at`` selects open tasks due before that moment. Promises found in mail count
+        only when the mail was sent by the user.
+        """
+        rows = self.store.query(
+            "SELECT t.*, (SELECT l.path FROM locations l WHERE l.doc_id = t.doc_id ORDER BY"
+            " l.path LIMIT 1) AS path FROM tasks t WHERE t.done = ?", (int(done),))
+        out: list[TaskHit] = []
+        for r in rows:
+            if r["origin"] == "promise" and not self._is_users(r["from_addr"]):
+                continue
+            if promises_only and r["origin"] != "promise":
+                continue
+            hit = TaskHit(
+                title=r["title"] or "", due=from_iso(r["due"]), done=bool(r["done"]),
+                done_date=from_iso(r["done_date"]), priority=r["priority"] or "",
+                project=r["project"] or "", person=r["person"] or "", origin=r["origin"] or "",
+                path=r["path"] or "", locator=r["locator"] or "", line=r["line"] or 0,
+                doc_id=r["doc_id"], contexts=json.loads(r["contexts"] or "[]"))
+            when = hit.done_date if done else hit.due
+            if start is not None or end is not None:
+                if when is None or not self._within(when, start, end):
+                    continue
+            if overdue_at is not None and not self._overdue(hit, overdue_at):
+                continue
+            if project and project.lower() not in f"{hit.project} {hit.title}".lower():
+                continue
+            if person and not _mentions(person, hit):
+                continue
+            if keywords and not any(_stem(k) in hit.title.lower() for k in keywords):
+                continue
+            out.append(hit)
+        far = datetime.max.replace(tzinfo=self.zone) - timedelta(days=2)
+        out.sort(key=lambda h: (_as_local(h.done_date if done else h.due, self.zone) or far,
+                                h.priority or "Z", h.title))
+        return out
+
+    def _is_users(self, from_addr: str | None) -> bool:
+        return bool(from_addr) and from_addr.lower() in self.user_addresses
+
+    def _within(self, when: date | datetime, start: datetime | None, end: datetime | None) -> bool:
+        if isinstance(when, datetime):
+            t = localize(when, self.zone)
+            return (start is None or t >= start) and (end is None or t < end)
+        # a date: due on that local day
+        return ((start is None or when >= start.astimezone(self.zone).date())
+                and (end is None or localize(when, self.zone) < end))
+
+    def _overdue(self, hit: TaskHit, now: datetime) -> bool:
+        if hit.due is None:
+            return False
+        if isinstance(hit.due, datetime):
+            return localize(hit.due, self.zone) < now
+        return hit.due < now.astimezone(self.zone).date()
+
+
+def _stem(word: str) -> str:
+    w = word.lower()
+    return w[:-1] if len(w) > 4 and w.endswith("s") else w
+
+
+def _score(h: EventHit, words: Sequence[str]) -> int:
+    text = f"{h.title} {h.description} {h.location}".lower()
+    return sum(1 for w in words if _stem(w) in text)
+
+
+def _mentions(person: str, hit: TaskHit) -> bool:
+    p = person.lower()
+    return bool(re.search(rf"\b{re.escape(p)}", f"{hit.person} {hit.title}".lower()))

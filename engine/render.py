@@ -1,0 +1,76 @@
+"""Plain-text rendering of facts: dated event lists, task lists, times in the user's zone.
+
+Rendering is code, not the model: "Thu 26 Mar, 14:30–15:15 Dentist appointment" is produced
+here exactly, so schedule and to-do answers are right with no LLM at all.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, tzinfo
+
+from engine.agenda import EventHit, TaskHit
+from indexing.timeutil import localize
+
+
+def day(d: date) -> str:
+    return f"{d:%a} {d.day} {d:%b}"
+
+
+def clock(t: datetime) -> str:
+    return f"{t:%H:%M}"
+
+
+def event_when(ev: EventHit) -> str:
+    if ev.all_day:
+        last = (ev.end - timedelta(days=1)).date()
+        if last > ev.start.date():
+            return f"{day(ev.start.date())} – {day(last)} (all day)"
+        return f"{day(ev.start.date())} (all day)"
+    if ev.end.date() != ev.start.date() and ev.end - ev.start >= timedelta(hours=24):
+        return f"{day(ev.start.date())} {clock(ev.start)} – {day(ev.end.date())} {clock(ev.end)}"
+    if ev.end > ev.start:
+        return f"{day(ev.start.date())}, {clock(ev.start)}–{clock(ev.end)}"
+    return f"{day(ev.start.date())}, {clock(ev.start)}"
+
+
+def event_line(ev: EventHit, n: int | None = None) -> str:
+    where = f" ({ev.location})" if ev.location else ""
+    cite = f" [{n}]" if n else ""
+    return f"- {event_when(ev)}: {ev.title}{where}{cite}"
+
+
+def due_text(due: date | datetime | None, zone: tzinfo) -> str:
+    if due is None:
+        return ""
+    if isinstance(due, datetime):
+        t = localize(due, zone)
+        return f"{day(t.date())} {clock(t)}"
+    return day(due)
+
+
+def task_line(task: TaskHit, zone: tzinfo, n: int | None = None, done: bool = False) -> str:
+    bits = []
+    if done:
+        when = due_text(task.done_date, zone)
+        if when:
+            bits.append(f"done {when}")
+    elif task.due is not None:
+        bits.append(f"due {due_text(task.due, zone)}")
+    if task.priority:
+        bits.append(f"priority {task.priority}")
+    if task.origin == "promise" and task.person:
+        bits.append(f"promised to {task.person}")
+    elif task.project:
+        bits.append(task.project)
+    extra = f" ({', '.join(bits)})" if bits else ""
+    cite = f" [{n}]" if n else ""
+    return f"- {task.title}{extra}{cite}"
+
+
+def iso(value: date | datetime | None, zone: tzinfo) -> str | None:
+    """ISO 8601 for JSON: datetimes with the user's offset, plain dates as dates."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return localize(value, zone).isoformat()
+    return value.isoformat()

@@ -1,0 +1,192 @@
+"""Hybrid retrieval for recall questions: vectors and BM25, fused by reciprocal rank.
+
+The vector index finds chunks that mean the same thing; SQLite FTS5 (BM25) finds chunks that share
+the exact words (names, amounts, rare terms the small embedder blurs). Their rankings are fused with
+reciprocal rank fusion, so neither score scale needs calibrating. Filters by date and source kind
+run in our SQLite (chromadb's metadata filters are slow at scale). A question naming a person
+prefers mail from or to that person. Each result is a ``Source`` the answer can cite: path,
+locator (Message-ID for mail, line for notes, UID for events), title, snippet and score.
+
+Whether anything relevant was found at all is decided from absolute evidence (how many of the
+question's content words a chunk holds, and its cosine similarity), not from the fused rank, so
+that "what is my passport number?" gets "not found" rather than the least bad chunk.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from indexing.embedder import Embedder
+from indexing.store import Store
+from indexing.timeutil import sort_key
+from indexing.vectors import VectorIndex
+
+RRF_K = 60
+QUOTED_WEIGHT = 0.5
+PERSON_BOOST = 1.5
+CANDIDATES = 60
+_WORD = re.compile(r"[\w'’-]+", re.UNICODE)
+_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n{1,}")
+
+
+@dataclass
+class Source:
+    """One cited piece of the user's data."""
+
+    path: str
+    kind: str
+    title: str
+    locator: str
+    snippet: str
+    score: float
+    doc_id: str = ""
+    chunk_id: str = ""
+    line: int = 0
+    date: str | None = None
+    coverage: float = 0.0  # share of the question's content words found in this chunk
+    cosine: float = 0.0
+    matched: list[str] = field(default_factory=list)  # words to highlight
+
+    def to_json(self) -> dict:
+        return {"path": self.path, "kind": self.kind, "title": self.title,
+                "locator": self.locator, "snippet": self.snippet, "score": round(self.score, 6)}
+
+
+def _stem(word: str) -> str:
+    w = word.lower().strip("'’-")
+    for suffix in ("ing", "es", "ed", "s"):
+        if len(w) > len(suffix) + 3 and w.endswith(suffix):
+            return w[: -len(suffix)]
+    return w
+
+
+def fts_query(keywords: Sequence[str]) -> str:
+    """An FTS5 OR-query of the keywords, each quoted (no FTS syntax can leak in), with prefixes."""
+    terms = []
+    for k in keywords:
+        k = re.sub(r"[^\w]", "", k)
+        if len(k) >= 2:
+            terms.append(f'"{k}"*' if len(k) >= 4 else f'"{k}"')
+    return " OR ".join(terms)
+
+
+class Retriever:
+    """Finds the chunks that answer a recall question."""
+
+    def __init__(self, store: Store, vectors: VectorIndex, embedder: Embedder) -> None:
+        self.store = store
+        self.vectors = vectors
+        self.embedder = embedder
+        self.last_ms = 0.0
+
+    def search(self, query: str, keywords: Sequence[str] = (), k: int = 5,
+               kinds: Sequence[str] | None = None, start: datetime | None = None,
+               end: datetime | None = None, person: str | None = None) -> list[Source]:
+        """The best ``k`` documents for the query, best first, one (best) chunk per document."""
+        t0 = time.perf_counter()
+        keywords = [w for w in keywords if w] or [w for w in _WORD.findall(query) if len(w) > 2]
+        ranked: dict[str, float] = {}
+        cosines: dict[str, float] = {}
+        vec_hits = self.vectors.query(self.embedder.embed_query(query), CANDIDATES)
+        for rank, (cid, cos) in enumerate(vec_hits):
+            ranked[cid] = ranked.get(cid, 0.0) + 1.0 / (RRF_K + rank + 1)
+            cosines[cid] = cos
+        match = fts_query(list(keywords) + ([person] if person else []))
+        if match:
+            rows = self.store.query(
+                "SELECT chunk_id FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY bm25(chunks_fts)"
+                " LIMIT ?", (match, CANDIDATES))
+            for rank, r in enumerate(rows):
+                ranked[r[0]] = ranked.get(r[0], 0.0) + 1.0 / (RRF_K + rank + 1)
+        if not ranked:
+            self.last_ms = (time.perf_counter() - t0) * 1000
+            return []
+        rows = self._chunk_rows(list(ranked))
+        stems = {_stem(w) for w in keywords}
+        best: dict[str, Source] = {}
+        for row in rows:
+            if kinds and row["kind"] not in kinds:
+                continue
+            if (start or end) and not _in_range(row["date_key"], start, end):
+                continue
+            score = ranked[row["chunk_id"]]
+            if row["quoted"]:
+                score *= QUOTED_WEIGHT
+            if person and _mentions_person(row, person):
+                score *= PERSON_BOOST
+            words = {_stem(w) for w in _WORD.findall(f"{row['title']} {row['text']}")}
+            found = stems & words
+            src = Source(
+                path=row["path"], kind=row["kind"], title=row["title"] or "",
+                locator=_locator(row), snippet=make_snippet(row["text"], stems),
+                score=score, doc_id=row["doc_id"], chunk_id=row["chunk_id"],
+                line=row["line"] or 0, date=row["date"],
+                coverage=len(found) / len(stems) if stems else 0.0,
+                cosine=cosines.get(row["chunk_id"], 0.0),
+                matched=sorted({w for w in _WORD.findall(row["text"]) if _stem(w) in found}),
+            )
+            cur = best.get(row["doc_id"])
+            if cur is None or src.score > cur.score:
+                best[row["doc_id"]] = src
+        out = sorted(best.values(), key=lambda s: -s.score)[:k]
+        self.last_ms = (time.perf_counter() - t0) * 1000
+        return out
+
+    def _chunk_rows(self, chunk_ids: list[str]) -> list:  # noqa: ANN401
+        marks = ",".join("?" * len(chunk_ids))
+        return self.store.query(
+            "SELECT c.chunk_id, c.doc_id, c.text, c.line, c.quoted, d.kind, d.title, d.date,"
+            " d.date_key, d.meta, d.from_addr, l.path, l.locator FROM chunks c"
+            " JOIN documents d ON d.doc_id = c.doc_id"
+            " JOIN locations l ON l.doc_id = c.doc_id"
+            f" WHERE c.chunk_id IN ({marks}) GROUP BY c.chunk_id", chunk_ids)
+
+
+def _locator(row) -> str:  # noqa: ANN001
+    if row["kind"] == "email":
+        return row["locator"] or row["doc_id"].removeprefix("email:")
+    return f"L{row['line']}" if row["line"] else (row["locator"] or "")
+
+
+def _in_range(date_key: str | None, start: datetime | None, end: datetime | None) -> bool:
+    if date_key is None:
+        return False
+    if start is not None and date_key < (sort_key(start) or ""):
+        return False
+    return not (end is not None and date_key >= (sort_key(end) or ""))
+
+
+def _mentions_person(row, person: str) -> bool:  # noqa: ANN001
+    p = person.lower()
+    if row["kind"] == "email":
+        meta = json.loads(row["meta"] or "{}")
+        people = " ".join(str(meta.get(k, "")) for k in ("from", "x_from", "to_names", "x_to"))
+        return p in people.lower() or p in (row["from_addr"] or "")
+    return p in (row["title"] or "").lower()
+
+
+def make_snippet(text: str, stems: set[str], max_chars: int = 300) -> str:
+    """The sentences of ``text`` that hold the most query words, in order, up to ``max_chars``."""
+    sentences = [s.strip() for s in _SENTENCE.split(text) if s.strip()]
+    if not sentences:
+        return ""
+    scored = []
+    for i, s in enumerate(sentences):
+        hits = len({_stem(w) for w in _WORD.findall(s)} & stems)
+        scored.append((hits, -i, s))
+    picked: list[tuple[int, str]] = []
+    total = 0
+    for hits, neg_i, s in sorted(scored, reverse=True):
+        if picked and (hits == 0 or total + len(s) > max_chars):
+            continue
+        picked.append((-neg_i, s))
+        total += len(s)
+        if total >= max_chars:
+            break
+    snippet = " … ".join(s for _, s in sorted(picked))
+    return snippet if len(snippet) <= max_chars + 40 else snippet[:max_chars].rstrip() + "…"

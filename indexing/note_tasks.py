@@ -1,0 +1,207 @@
+"""Checkbox task lines in notes: status, dates, priority, tags and a clean title.
+
+Note apps write task metadata on the task line in a few conventions, all read here:
+Obsidian Tasks emoji (📅 due, ⏳ scheduled, 🛫 start, ✅ done, ❌ cancelled, ➕ created, 🔺⏫🔼🔽⏬
+priority, 🔁 recurrence), Dataview inline fields (``[due:: 2026-03-13]``, ``(due:: ...)``,
+``due:: ...``, ``completion:: ...``), ``due: 2026-03-13``, TaskPaper ``@due(2026-03-16)`` and
+``@done``, and a todo.txt-style ``(A)`` priority. Statuses: ``[ ]`` and unknown marks are open,
+``[/]`` is in progress (open), ``[x]``/``[X]`` done, ``[-]`` cancelled (done, described as
+"cancelled"). Priorities map to letters: 🔺/⏫/high(est) "A", 🔼/medium "B", 🔽/low "C",
+⏬/lowest "D". The due date is 📅 (or a due field), else the scheduled date, else a relative
+phrase in the text ("call Maria by Friday") resolved against the note's date when it has one.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+from indexing.dates import find_date_phrases
+from indexing.model import Item
+
+TASK_LINE = re.compile(
+    r"^[\s\u200b\u200c\u200d\ufeff>]*(?:[-*+]|\d{1,9}[.)])\s+\[(.)\]\s+(.*\S)\s*$"
+)  # "- [ ] text", "1. [x] text", "> - [/] text"; zero-width spaces before the marker are ignored
+_HASHTAG = re.compile(r"(?:^|(?<=\s))#([\w/-]+)")
+_INLINE_CODE = re.compile(r"`[^`]*`")
+_INLINE_COMMENT = re.compile(r"<!--.*?-->|%%.*?%%")
+
+# Task line fields.
+_EMOJI_FIELDS = {
+    "📅": "due", "📆": "due", "🗓": "due", "⏳": "scheduled", "⌛": "scheduled",
+    "🛫": "start", "✅": "done", "❌": "cancelled", "➕": "created",
+}
+_EMOJI_PRIORITY = {"🔺": "A", "⏫": "A", "🔼": "B", "🔽": "C", "⏬": "D"}
+_WORD_PRIORITY = {"highest": "A", "high": "A", "medium": "B", "low": "C", "lowest": "D"}
+_ALL_EMOJI = "".join(_EMOJI_FIELDS) + "".join(_EMOJI_PRIORITY) + "🔁🆔⛔🏁"
+_EMOJI_DATE = re.compile(rf"([{''.join(_EMOJI_FIELDS)}])\ufe0f?\s*(\d{{4}}-\d{{1,2}}-\d{{1,2}})?")
+_EMOJI_TEXT = re.compile(rf"([🔁🆔⛔🏁])\ufe0f?\s*([^{_ALL_EMOJI}#\[]*)")
+_EMOJI_PRIO = re.compile(rf"[{''.join(_EMOJI_PRIORITY)}]\ufe0f?")
+_DV_FIELD = re.compile(r"[\[(]\s*([\w][\w \-]*?)\s*::\s*([^\])]*?)\s*[\])]")
+_BARE_DATE_FIELD = re.compile(
+    r"(?<![\w\[(])(due|scheduled|start|created|completion|completed|cancelled)\s*::?\s*"
+    r"(\d{4}-\d{1,2}-\d{1,2}(?:[ T]\d{1,2}:\d{2})?)",
+    re.IGNORECASE,
+)
+_TASKPAPER = re.compile(r"@(due|done|start|defer|scheduled|created)\(([^)]*)\)|@done\b", re.I)
+_LEADING_PRIORITY = re.compile(r"^\(([A-Z])\)\s+")
+_BLOCK_ID = re.compile(r"\s\^[\w-]+\s*$")
+_WIKILINK = re.compile(r"\[\[([^\]|#]*)(?:#[^\]|]*)?(?:\|([^\]]*))?\]\]")
+_MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_FIELD_NAMES = {
+    "due": "due", "scheduled": "scheduled", "start": "start", "created": "created",
+    "completion": "done", "completed": "done", "done": "done", "cancelled": "cancelled",
+    "defer": "start",
+}
+
+
+def hashtags(line: str) -> list[str]:
+    """Obsidian-style #tags in a line (not in inline code or comments, not all digits)."""
+    line = _INLINE_COMMENT.sub(" ", _INLINE_CODE.sub(" ", line))
+    tags = (t.strip("/-") for t in _HASHTAG.findall(line))
+    return [t for t in tags if t and not t.replace("/", "").replace("-", "").isdigit()]
+
+
+def dedupe(values: list[str]) -> list[str]:
+    """Values in first-seen order, case-insensitively unique."""
+    seen: set[str] = set()
+    out: list[str] = []
+    for v in values:
+        if v.lower() not in seen:
+            seen.add(v.lower())
+            out.append(v)
+    return out
+
+
+def task_item(status: str, text: str, line: int, project: str, anchor: datetime | None) -> Item:
+    """A checkbox line as a task ``Item`` (rules: the module docstring).
+
+    Args:
+        status: the character between the brackets.
+        text: the line after the checkbox.
+        line: 1-based line number in the file.
+        project: the project to record (front matter ``project`` or the nearest heading).
+        anchor: the note's date, for relative phrases and for times; None when it has none.
+    """
+    text = _INLINE_COMMENT.sub(" ", text)
+    fields: dict[str, date | datetime] = {}
+    notes: list[str] = []
+    priority = ""
+    marked_done = False
+
+    def take_date(name: str, value: str) -> None:
+        parsed = _parse_when(value, anchor)
+        if parsed is None:
+            notes.append(f"{name} {value.strip()} (not a valid date)" if value.strip() else name)
+        else:
+            fields.setdefault(name, parsed)
+
+    def emoji_date(m: re.Match[str]) -> str:
+        if m[2]:
+            take_date(_EMOJI_FIELDS[m[1]], m[2])
+        return " "
+
+    def dataview(m: re.Match[str]) -> str:
+        nonlocal priority
+        key, value = m[1].strip().lower(), m[2].strip()
+        if key in _FIELD_NAMES:
+            take_date(_FIELD_NAMES[key], value)
+        elif key == "priority":
+            priority = priority or _WORD_PRIORITY.get(value.lower(), "")
+        else:
+            notes.append(f"{m[1].strip()}: {value}")
+        return " "
+
+    def taskpaper(m: re.Match[str]) -> str:
+        nonlocal marked_done
+        key = (m[1] or "done").lower()
+        marked_done = marked_done or key == "done"
+        if m[2]:
+            take_date(_FIELD_NAMES[key], m[2])
+        return " "
+
+    def emoji_text(m: re.Match[str]) -> str:
+        label = {"🔁": "repeats", "🆔": "id", "⛔": "depends on", "🏁": "on completion"}[m[1]]
+        notes.append(f"{label} {m[2].strip()}".strip())
+        return " "
+
+    clean = _EMOJI_DATE.sub(emoji_date, text)
+    clean = _EMOJI_TEXT.sub(emoji_text, clean)
+    for mark in _EMOJI_PRIO.findall(clean):
+        priority = priority or _EMOJI_PRIORITY[mark.rstrip("\ufe0f")]
+    clean = _EMOJI_PRIO.sub(" ", clean)
+    clean = _DV_FIELD.sub(dataview, clean)
+    clean = _BARE_DATE_FIELD.sub(dataview, clean)
+    clean = _TASKPAPER.sub(taskpaper, clean)
+    lead = _LEADING_PRIORITY.match(clean.strip())
+    if lead:
+        priority = priority or lead[1]
+        clean = clean.strip()[lead.end():]
+    clean = _BLOCK_ID.sub("", clean)
+    title = _clean_title(clean) or " ".join(text.split())
+
+    cancelled = status == "-"
+    done = status in "xX" or cancelled or marked_done
+    if cancelled:
+        notes.insert(0, "cancelled")
+    elif status == "/":
+        notes.insert(0, "in progress")
+    elif status not in " xX":
+        notes.insert(0, f"status [{status}]")
+    due = fields.get("due") or fields.get("scheduled")
+    if due is None and anchor is not None:
+        found = find_date_phrases(title, anchor)
+        due = found[0][1] if found else None
+    done_date = fields.get("done") or (fields.get("cancelled") if cancelled else None)
+    for name, label in (("scheduled", "scheduled"), ("start", "starts"), ("created", "created")):
+        if name in fields:
+            notes.append(f"{label} {fields[name].isoformat()}")
+    if "cancelled" in fields and not cancelled:
+        notes.append(f"cancelled {fields['cancelled'].isoformat()}")
+    return Item(
+        kind="task",
+        title=title,
+        locator=f"L{line}",
+        due=due,
+        done=done,
+        done_date=done_date if done else None,
+        priority=priority,
+        project=project,
+        contexts=dedupe(hashtags(text)),
+        origin="checkbox",
+        line=line,
+        description="; ".join(notes),
+    )
+
+
+def _parse_when(value: str, anchor: datetime | None) -> date | datetime | None:
+    """An ISO date (or date and time, placed in the note's zone) from a task field."""
+    value = value.strip()
+    try:
+        if len(value) <= 10:
+            y, m, d = (int(p) for p in value.split("-"))
+            return date(y, m, d)
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:
+        if anchor is None:
+            import tzlocal
+
+            return parsed.replace(tzinfo=tzlocal.get_localzone())
+        parsed = parsed.replace(tzinfo=anchor.tzinfo)
+    return parsed
+
+
+def _clean_title(text: str) -> str:
+    """Task text without links, emphasis and the tags that open or close it."""
+    text = _WIKILINK.sub(lambda m: (m[2] or m[1] or "").strip(), text)
+    text = _MD_LINK.sub(lambda m: m[1], text)
+    text = re.sub(r"(\*\*|__|~~|==)", "", text)
+    words = text.split()
+    while words and _HASHTAG.fullmatch(words[0]):
+        words.pop(0)
+    while words and _HASHTAG.fullmatch(words[-1]):
+        words.pop()
+    return _HASHTAG.sub(lambda m: m[1], " ".join(words)).strip(" -,;:")
+

@@ -1,0 +1,318 @@
+"""Markdown and plain-text notes: one ``Document`` per file, sections as segments, tasks as items.
+
+A note is split by headings into sections, and long sections at paragraph boundaries, so each
+segment is a readable piece that knows its line and heading path ("Garden > Ideas"). The title
+comes from front matter, the first "# " heading or the file name; the date from front matter or
+a daily-note file name (midnight in the local zone). Checkbox lines outside code blocks and
+comments become task items (see ``indexing.note_tasks`` for the conventions read); a relative
+phrase in a task ("call Maria by Friday") resolves against the note's date, never today.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from datetime import UTC, date, datetime, time, tzinfo
+from typing import Any
+
+from indexing.dates import date_from_filename
+from indexing.model import Document, ParseResult, Segment
+from indexing.note_tasks import TASK_LINE, dedupe, hashtags, task_item
+from indexing.reading import read_text
+
+MAX_SEGMENT_CHARS = 1500
+_DATE_KEYS = ("date", "created", "created_at", "creation date", "creation_date", "created date")
+
+_FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
+_ATX = re.compile(r"^\s{0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t]*$")
+_SETEXT = re.compile(r"^\s{0,3}(=+|-{2,})\s*$")
+_LIST_OR_BLOCK = re.compile(r"^\s*(?:[-*+>]|\d+[.)]|\||#)")
+
+
+def parse_markdown(path: str) -> ParseResult:
+    """Parse a Markdown note into one Document with its sections and checkbox tasks.
+
+    Raises:
+        SkipFile: when the file cannot be read or is not text.
+    """
+    text = read_text(path)
+    front, body_start = _front_matter(text)
+    lines = text.split("\n")
+    zone = _local_zone()
+    doc = _new_document(path, front, zone)
+    body = list(enumerate(lines, start=1))[body_start:]
+    sections, headings = _sections(body)
+    tags = _front_tags(front)
+    fm_project = str(front.get("project") or "")
+    anchor = doc.date
+    for path_text, sec_lines in sections:
+        doc.segments.extend(_pack(sec_lines, path_text))
+    in_fence, in_comment = "", ""
+    stack: list[tuple[int, str]] = []
+    for n, line in body:
+        fence = _fence_change(line, in_fence) if not in_comment else None
+        if fence is not None:
+            in_fence = fence
+            continue
+        if in_fence:
+            continue
+        was_in_comment, in_comment = in_comment, _comment_state(line, in_comment)
+        if was_in_comment or in_comment:
+            continue  # HTML and Obsidian %% comments are hidden: no tasks or tags from them
+        tags.extend(hashtags(line))
+        level, title = headings.get(n, (0, ""))
+        if level:
+            stack = [s for s in stack if s[0] < level] + [(level, title)]
+            continue
+        task = TASK_LINE.match(line)
+        if task:
+            project = fm_project or (stack[-1][1] if stack else "")
+            doc.items.append(task_item(task[1], task[2], n, project, anchor))
+    doc.title = str(front.get("title") or "").strip() or _first_h1(headings) or doc.title
+    doc.meta = {
+        "front_matter": front,
+        "tags": dedupe(tags),
+        "headings": [t for _, (_lvl, t) in sorted(headings.items())],
+    }
+    return ParseResult(documents=[doc])
+
+
+def parse_plaintext(path: str) -> ParseResult:
+    """Parse a plain-text note: paragraph segments with their lines, checkbox lines as tasks.
+
+    Raises:
+        SkipFile: when the file cannot be read or is not text.
+    """
+    text = read_text(path)
+    zone = _local_zone()
+    doc = _new_document(path, {}, zone)
+    body = list(enumerate(text.split("\n"), start=1))
+    doc.segments = _pack(body, "", fences=False)
+    tags: list[str] = []
+    for n, line in body:
+        tags.extend(hashtags(line))
+        task = TASK_LINE.match(line)
+        if task:
+            doc.items.append(task_item(task[1], task[2], n, "", doc.date))
+    doc.meta = {"front_matter": {}, "tags": dedupe(tags), "headings": []}
+    return ParseResult(documents=[doc])
+
+
+# ----- document -------------------------------------------------------------------------------
+
+
+def _local_zone() -> tzinfo:
+    """The user's zone; UTC when the system's zone setting cannot be read."""
+    import tzlocal
+
+    try:
+        return tzlocal.get_localzone()
+    except Exception:  # noqa: BLE001 - a broken TZ setting must not stop note indexing
+        return UTC
+
+
+def _new_document(path: str, front: dict[str, Any], zone: tzinfo) -> Document:
+    abspath = os.path.abspath(path)
+    stem = os.path.splitext(os.path.basename(path))[0]
+    when: datetime | None = None
+    for key, value in front.items():
+        if key.lower() in _DATE_KEYS and when is None:
+            when = _as_datetime(value, zone)
+    if when is None:
+        day = date_from_filename(path)
+        when = datetime.combine(day, time(0), tzinfo=zone) if day else None
+    return Document(doc_id="note:" + abspath, kind="note", path=abspath, title=stem, date=when)
+
+
+def _as_datetime(value: Any, zone: tzinfo) -> datetime | None:
+    """A front-matter date (already ISO text after sanitising) as an aware datetime."""
+    text = str(value or "").strip()
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        day = date_from_filename(text) if text else None
+        return datetime.combine(day, time(0), tzinfo=zone) if day else None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=zone)
+
+
+def _front_matter(text: str) -> tuple[dict[str, Any], int]:
+    """The front matter as a JSON-safe dict, and the 0-based index of the first body line."""
+    lines = text.split("\n")
+    if not lines or lines[0].rstrip() != "---":
+        return {}, 0
+    for i in range(1, len(lines)):
+        if lines[i].rstrip() in ("---", "..."):
+            data = _load_yaml("\n".join(lines[1:i]))
+            # Prose between two rules is not front matter: keep it as body text.
+            return (_jsonable(data), i + 1) if data is not None else ({}, 0)
+    return {}, 0  # no closing line: an ordinary thematic break, not front matter
+
+
+def _load_yaml(raw: str) -> dict[str, Any] | None:
+    """The mapping in ``raw``, or None when it is not a YAML mapping at all."""
+    if not raw.strip():
+        return {}
+    try:
+        import yaml
+    except ImportError:  # PyYAML is optional; the fallback reads key: value and lists
+        return _simple_yaml(raw) or None
+    try:
+        data = yaml.safe_load(raw)
+    except Exception:  # noqa: BLE001 - YAMLError, or ValueError for "date: 2022-02-29"
+        return _simple_yaml(raw) or None
+    return data if isinstance(data, dict) else None
+
+
+def _simple_yaml(raw: str) -> dict[str, Any]:
+    """``key: value``, ``key: [a, b]`` and ``key:`` followed by ``- item`` lines."""
+    out: dict[str, Any] = {}
+    key = ""
+    for line in raw.split("\n"):
+        item = re.match(r"^\s+-\s*(.*)$", line)
+        if item and key:
+            if not isinstance(out.get(key), list):
+                out[key] = []
+            if item[1].strip():
+                out[key].append(_unquote(item[1]))
+            continue
+        m = re.match(r"^([^\s:#][^:]*):(?:\s+(.*))?$", line)
+        if not m:
+            continue
+        key, value = m[1].strip(), (m[2] or "").strip()
+        if value.startswith("[") and value.endswith("]"):
+            out[key] = [_unquote(v) for v in value[1:-1].split(",") if v.strip()]
+        else:
+            out[key] = _unquote(value) if value else None
+    return out
+
+
+def _unquote(value: str) -> str:
+    value = value.strip()
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+        return value[1:-1]
+    return value
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, date):
+        return value.isoformat()
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)
+
+
+def _front_tags(front: dict[str, Any]) -> list[str]:
+    raw = front.get("tags", front.get("tag"))
+    values = raw if isinstance(raw, list) else re.split(r"[,\s]+", str(raw or ""))
+    return [str(v).strip().lstrip("#") for v in values if v is not None and str(v).strip()]
+
+
+
+
+def _first_h1(headings: dict[int, tuple[int, str]]) -> str:
+    return next((t for _, (lvl, t) in sorted(headings.items()) if lvl == 1 and t), "")
+
+
+# ----- structure ------------------------------------------------------------------------------
+
+
+def _fence_change(line: str, in_fence: str) -> str | None:
+    """The new fence state if ``line`` opens or closes a code fence, else None."""
+    m = _FENCE.match(line)
+    if not m:
+        return None
+    marker = m[1]
+    if not in_fence:
+        return marker
+    if marker[0] == in_fence[0] and len(marker) >= len(in_fence) and not line.strip()[len(marker):]:
+        return ""
+    return None
+
+
+def _comment_state(line: str, state: str) -> str:
+    """Whether a hidden comment ("<!--" or "%%") is still open after ``line``."""
+    for token in re.findall(r"<!--|-->|%%", line):
+        if not state and token in ("<!--", "%%"):
+            state = token
+        elif (state, token) in (("<!--", "-->"), ("%%", "%%")):
+            state = ""
+    return state
+
+
+def _sections(
+    body: list[tuple[int, str]],
+) -> tuple[list[tuple[str, list[tuple[int, str]]]], dict[int, tuple[int, str]]]:
+    """Split body lines at headings: [(heading path, lines)] and {line: (level, heading)}."""
+    headings: dict[int, tuple[int, str]] = {}
+    sections: list[tuple[str, list[tuple[int, str]]]] = [("", [])]
+    stack: list[tuple[int, str]] = []
+    in_fence = ""
+    for i, (n, line) in enumerate(body):
+        fence = _fence_change(line, in_fence)
+        if fence is not None:
+            in_fence = fence
+        level, title = 0, ""
+        if not in_fence and fence is None:
+            atx = _ATX.match(line)
+            nxt = body[i + 1][1] if i + 1 < len(body) else ""
+            if atx:
+                level, title = len(atx[1]), re.sub(r"\s+#+$", "", atx[2] or "").strip()
+            elif line.strip() and _SETEXT.match(nxt) and not _LIST_OR_BLOCK.match(line) and (
+                i == 0 or not body[i - 1][1].strip()
+            ):
+                level, title = (1 if nxt.strip()[0] == "=" else 2), line.strip()
+        if level:
+            headings[n] = (level, title)
+            stack = [s for s in stack if s[0] < level] + [(level, title)]
+            sections.append((" > ".join(t for _, t in stack if t), []))
+        sections[-1][1].append((n, line))
+    return [s for s in sections if any(t.strip() for _, t in s[1])], headings
+
+
+def _paragraphs(lines: list[tuple[int, str]], fences: bool) -> list[list[tuple[int, str]]]:
+    """Blank-line separated blocks; a fenced code block stays in one block."""
+    paras: list[list[tuple[int, str]]] = [[]]
+    in_fence = ""
+    for n, line in lines:
+        fence = _fence_change(line, in_fence) if fences else None
+        if fence is not None:
+            in_fence = fence
+        if not line.strip() and not in_fence:
+            if paras[-1]:
+                paras.append([])
+            continue
+        paras[-1].append((n, line))
+    return [p for p in paras if p]
+
+
+def _pack(lines: list[tuple[int, str]], heading: str, fences: bool = True) -> list[Segment]:
+    """Group paragraphs into segments of up to ``MAX_SEGMENT_CHARS``; longer blocks cut at lines."""
+    pieces: list[list[tuple[int, str]]] = []
+    for para in _paragraphs(lines, fences):
+        if sum(len(t) + 1 for _, t in para) <= MAX_SEGMENT_CHARS:
+            pieces.append(para)
+            continue
+        chunk: list[tuple[int, str]] = []
+        for row in para:
+            if chunk and sum(len(t) + 1 for _, t in chunk) + len(row[1]) > MAX_SEGMENT_CHARS:
+                pieces.append(chunk)
+                chunk = []
+            chunk.append(row)
+        pieces.append(chunk)
+    segments: list[Segment] = []
+    size = 0
+    for piece in pieces:
+        text = "\n".join(t for _, t in piece)
+        if segments and size + len(text) + 2 <= MAX_SEGMENT_CHARS:
+            segments[-1].text += "\n\n" + text
+            size += len(text) + 2
+        else:
+            segments.append(Segment(text=text, line=piece[0][0], heading=heading))
+            size = len(text)
+    return segments
+
+

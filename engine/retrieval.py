@@ -15,6 +15,7 @@ that "what is my passport number?" gets "not found" rather than the least bad ch
 from __future__ import annotations
 
 import json
+import math
 import re
 import time
 from collections.abc import Sequence
@@ -108,6 +109,8 @@ class Retriever:
             return []
         rows = self._chunk_rows(list(ranked))
         stems = {_stem(w) for w in keywords}
+        weights = self._idf(stems)
+        total_weight = sum(weights.values()) or 1.0
         best: dict[str, Source] = {}
         for row in rows:
             if kinds and row["kind"] not in kinds:
@@ -126,7 +129,7 @@ class Retriever:
                 locator=_locator(row), snippet=make_snippet(row["text"], stems),
                 score=score, doc_id=row["doc_id"], chunk_id=row["chunk_id"],
                 line=row["line"] or 0, date=row["date"],
-                coverage=len(found) / len(stems) if stems else 0.0,
+                coverage=sum(weights[w] for w in found) / total_weight if stems else 0.0,
                 cosine=cosines.get(row["chunk_id"], 0.0),
                 matched=sorted({w for w in _WORD.findall(row["text"]) if _stem(w) in found}),
             )
@@ -135,6 +138,20 @@ class Retriever:
                 best[row["doc_id"]] = src
         out = sorted(best.values(), key=lambda s: -s.score)[:k]
         self.last_ms = (time.perf_counter() - t0) * 1000
+        return out
+
+    def _idf(self, stems: set[str]) -> dict[str, float]:
+        """Inverse document frequency of each query word over all chunks: a rare word ("passport")
+        counts for more than a common one ("number") when judging whether a chunk answers."""
+        n = self.store.query("SELECT count(*) FROM chunks")[0][0]
+        out = {}
+        for w in stems:
+            term = re.sub(r"[^\w]", "", w)
+            df = 0
+            if term:
+                df = self.store.query("SELECT count(*) FROM chunks_fts WHERE chunks_fts MATCH ?",
+                                      (f'"{term}"*',))[0][0]
+            out[w] = math.log((n + 1) / (df + 1)) + 1.0
         return out
 
     def _chunk_rows(self, chunk_ids: list[str]) -> list:  # noqa: ANN401

@@ -211,7 +211,7 @@ class Indexer:
             self.store.record_file(new_rec)  # old documents from this file are kept
             return
         except Exception as exc:  # a parser bug must not stop the run: report and go on
-            log.exception("parser failed on %s", path)
+            log.info("parser failed on %s", path, exc_info=True)  # traceback to the log file
             self._skip(path, f"could not be parsed ({type(exc).__name__}: {exc})")
             return
         for sk in result.skipped:
@@ -330,7 +330,7 @@ class Indexer:
 
     def _skip(self, path: str, reason: str) -> None:
         self._summary.skipped.append(Skipped(path, reason))
-        log.warning("skipped %s: %s", path, reason)
+        log.info("skipped %s: %s", path, reason)  # the CLI and the app show the summary
 
 
 def _under(path: str, roots: list[str]) -> bool:

@@ -48,9 +48,10 @@ def _head(path: str, n: int = 4096) -> bytes:
 def _mail_folder(path: Path) -> tuple[bool, str]:
     """Is this file inside a Maildir (cur/ or new/ beside tmp/)? Return (yes, folder name)."""
     parent = path.parent
-    if parent.name in ("cur", "new") and (parent.parent / "cur").is_dir() and (
-        (parent.parent / "new").is_dir() or (parent.parent / "tmp").is_dir()
-    ):
+    # A copied or git-checked-out Maildir often lacks its empty new/ and tmp/: cur/ or new/ is
+    # enough, together with a Maildir-style file name or the file's own mail headers (checked
+    # by the caller).
+    if parent.name in ("cur", "new") and (":2," in path.name or "." in path.name):
         return True, parent.parent.name
     return False, parent.name
 
@@ -69,7 +70,7 @@ def classify(path: str) -> str | None:
     if ext in IGNORED_EXT:
         return None
     in_maildir, _ = _mail_folder(p)
-    if in_maildir:
+    if in_maildir and looks_like_email(_head(path)):
         return EMAIL
     if ext in CAL_EXT:
         return CALENDAR
@@ -80,11 +81,10 @@ def classify(path: str) -> str | None:
     if ext in MARKDOWN_EXT:
         return MARKDOWN
     head = _head(path)
-    if ext in ("", ".txt", ".mail", ".out") or ext[1:].isdigit():
-        if is_mbox(head):
-            return MBOX
-        if looks_like_email(head):
-            return EMAIL
+    if is_mbox(head):
+        return MBOX
+    if looks_like_email(head):
+        return EMAIL
     if ext == ".txt":
         text = head.decode("utf-8", errors="replace")
         return TODO if looks_like_todotxt(p.name, text) else TEXT

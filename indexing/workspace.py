@@ -110,3 +110,21 @@ def _attach_log(root: Path) -> None:
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     logger.addHandler(handler)
     logger.setLevel(logging.INFO)
+    # The file gets INFO and tracebacks; the terminal only warnings, without tracebacks.
+    logger.propagate = False
+    if not any(getattr(h, "_lodger_console", False) for h in logger.handlers):
+        console = logging.StreamHandler()
+        console.setLevel(logging.WARNING)
+        console.setFormatter(_NoTraceback("%(levelname)s: %(message)s"))
+        console._lodger_console = True  # type: ignore[attr-defined]
+        logger.addHandler(console)
+
+
+class _NoTraceback(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        saved = record.exc_info, record.exc_text
+        record.exc_info, record.exc_text = None, None
+        try:
+            return super().format(record)
+        finally:
+            record.exc_info, record.exc_text = saved

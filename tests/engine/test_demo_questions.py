@@ -1,4 +1,4 @@
-"""Questions over the bundled demo data with exact expected items and sources (assets/demo/FACTS.md).
+"""Questions over the bundled demo data with exact expected items and sources (assets/demo_FACTS.md).
 
 Everything is answered at now = Wed 2026-03-25 09:00 Europe/Berlin, the week of the EU
 daylight-saving change. The same table runs with no model and with the real default model: the

@@ -41,6 +41,7 @@ GENERAL_PROMPT = (
     "You are Lodger, a private assistant running on the user's computer. This question is not "
     "about the user's data. Answer briefly and say so if you are unsure."
 )
+ITEM_KEYS = ("kind", "title", "start", "end", "due", "done", "source")
 NOT_FOUND = "I couldn't find anything about that in your mail, notes, calendar or tasks."
 
 
@@ -65,7 +66,7 @@ class Answer:
             "range": ({"start": q.range.start.isoformat(), "end": q.range.end.isoformat()}
                       if q.range else None),
             "answer": self.text,
-            "items": self.items,
+            "items": [{k: item[k] for k in ITEM_KEYS} for item in self.items],
             "sources": [s.to_json() for s in self.sources],
             "timings": self.timings,
         }

@@ -31,6 +31,9 @@ from indexing.vectors import VectorIndex
 log = logging.getLogger("lodger.indexing")
 
 EMBED_BATCH = 64
+# Bump when a parser changes what it extracts: every file is then parsed again on the next run
+# (unchanged text is not re-embedded, so this costs parsing time only).
+PARSER_VERSION = "2"
 Progress = Callable[[int, int, str], None]
 
 
@@ -98,6 +101,7 @@ class Indexer:
         self._pending: list[_Pending] = []
         self._pending_chunks = 0
         self._summary = IndexSummary()
+        self._reparse = store.get_meta("parser_version") != PARSER_VERSION
 
     # ----- public -----------------------------------------------------------------------------
 
@@ -122,6 +126,9 @@ class Indexer:
         self._flush()
         if progress:
             progress(len(found), len(found), "")
+        if self._reparse:
+            self.store.set_meta("parser_version", PARSER_VERSION)
+            self._reparse = False
         if remove_missing:
             for path in self.store.all_file_paths():
                 if path not in seen and _under(path, roots) and not os.path.exists(path):
@@ -186,6 +193,8 @@ class Indexer:
             self._skip(path, "file disappeared while indexing")
             return
         rec = self.store.file_record(path)
+        if self._reparse:
+            rec = None  # parsers changed since this file was read: read it again
         if rec and rec.size == st.st_size and rec.mtime == st.st_mtime and not rec.error:
             s.files_unchanged += 1
             return

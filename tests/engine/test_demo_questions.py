@@ -213,7 +213,7 @@ def test_json_shape(answerer):
                           "end": "2026-03-27T00:00:00+01:00"}
     assert set(a["timings"]) == {"retrieve_ms", "first_token_ms", "total_ms", "tokens"}
     item = a["items"][0]
-    assert {"kind", "title", "start", "end", "due", "done", "source"} <= set(item)
+    assert set(item) == {"kind", "title", "start", "end", "due", "done", "source"}
     assert set(a["sources"][0]) == {"path", "kind", "title", "locator", "snippet", "score"}
 
 

@@ -1,0 +1,346 @@
+"""Reading iCalendar (.ics) files: events expanded into occurrences, to-dos into tasks.
+
+Occurrences are expanded with ``recurring-ical-events`` over a window (one year back, two years
+ahead by default), which honours RRULE, RDATE, EXDATE, RECURRENCE-ID overrides and time zones
+(VTIMEZONE, IANA and Windows names) across daylight-saving changes. Times keep their nature: aware
+when the source has a zone, naive for floating times, ``date`` for all-day events. Cancelled
+occurrences are kept with their status so that answers can say "cancelled" rather than forget them.
+A broken series is skipped and reported; the rest of the calendar is still read.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from indexing.model import Document, Item, ParseResult, Segment, Skipped
+from indexing.reading import SkipFile, read_bytes
+
+WEEKDAYS = {"MO": "Monday", "TU": "Tuesday", "WE": "Wednesday", "TH": "Thursday",
+            "FR": "Friday", "SA": "Saturday", "SU": "Sunday"}
+MAX_OCCURRENCES = 5000  # per file; a FREQ=MINUTELY series must not flood the store
+
+
+def default_window(now: datetime | None = None) -> tuple[datetime, datetime]:
+    """One year before ``now`` to two years after it (aware, UTC)."""
+    now = now or datetime.now(UTC)
+    return now - timedelta(days=365), now + timedelta(days=730)
+
+
+def _text(comp: Any, key: str) -> str:
+    value = comp.get(key)
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        value = value[0]
+    return str(value).strip()
+
+
+def _when(comp: Any, key: str) -> date | datetime | None:
+    try:
+        prop = comp.get(key)
+        if isinstance(prop, list):
+            prop = prop[0] if prop else None
+        if prop is None:
+            return None
+        value = prop.dt
+    except Exception:  # icalendar raises on access to a broken property
+        return None
+    if isinstance(value, datetime | date):
+        return value
+    return None
+
+
+def _attendees(comp: Any) -> list[str]:
+    raw = comp.get("ATTENDEE")
+    if raw is None:
+        return []
+    out = []
+    for a in raw if isinstance(raw, list) else [raw]:
+        addr = str(a).removeprefix("mailto:").removeprefix("MAILTO:")
+        name = getattr(a, "params", {}).get("CN", "")
+        out.append(f"{name} <{addr}>" if name else addr)
+    return out
+
+
+def _priority(comp: Any) -> str:
+    try:
+        p = int(str(comp.get("PRIORITY", 0)))
+    except ValueError:
+        return ""
+    if p <= 0:
+        return ""
+    return "A" if p <= 4 else "B" if p == 5 else "C"
+
+
+def describe_rrule(rrule: Any) -> str:
+    """A short human description of an RRULE ("weekly on Tuesday until 2026-06-30")."""
+    if isinstance(rrule, list):
+        rrule = rrule[0] if rrule else None
+    if not rrule or not hasattr(rrule, "get"):
+        return ""
+
+    def first(key: str) -> Any:
+        v = rrule.get(key)
+        return v[0] if isinstance(v, list) and v else v
+
+    freq = str(first("FREQ") or "").lower()
+    interval = first("INTERVAL")
+    words = {"daily": "daily", "weekly": "weekly", "monthly": "monthly", "yearly": "every year",
+             "hourly": "hourly", "minutely": "every minute"}.get(freq, freq or "repeating")
+    if interval and int(interval) > 1:
+        unit = {"daily": "days", "weekly": "weeks", "monthly": "months", "yearly": "years"}
+        words = f"every {int(interval)} {unit.get(freq, 'periods')}"
+    days = rrule.get("BYDAY") or []
+    if days:
+        names = [WEEKDAYS.get(re.sub(r"^[+-]?\d+", "", str(d)).upper(), str(d)) for d in days]
+        words += " on " + ", ".join(names)
+    until = first("UNTIL")
+    if until is not None:
+        words += f" until {until.date() if isinstance(until, datetime) else until}"
+    count = first("COUNT")
+    if count:
+        words += f", {int(count)} times"
+    return words
+
+
+def _fmt(value: date | datetime | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        zone = f" {value.tzinfo}" if value.tzinfo is not None else ""
+        return f"{value:%a %d %b %Y %H:%M}{zone}"
+    return f"{value:%a %d %b %Y}"
+
+
+def _load(data: bytes) -> Any:
+    """One VCALENDAR from the data: several calendars in one file are merged, and a bare VEVENT
+    or VTODO (no VCALENDAR around it) is wrapped in one."""
+    import icalendar
+
+    text = data.lstrip(b"\xef\xbb\xbf").replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            parts = icalendar.Calendar.from_ical(text, multiple=True)
+    except Exception as exc:  # icalendar raises ValueError and friends on broken input
+        raise SkipFile(f"invalid calendar: {_short(exc)}") from exc
+    if len(parts) == 1 and parts[0].name == "VCALENDAR":
+        return parts[0]
+    cal = icalendar.Calendar()
+    for part in parts:
+        children = part.subcomponents if part.name == "VCALENDAR" else [part]
+        if part.name == "VCALENDAR":
+            for key, value in part.items():
+                if key not in cal:
+                    cal.add(key, value)
+        for child in children:
+            cal.add_component(child)
+    return cal
+
+
+def _short(exc: BaseException) -> str:
+    msg = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return msg[:160]
+
+
+def _between(cal: Any, start: datetime, end: datetime) -> list[Any]:
+    import recurring_ical_events
+
+    out = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        query = recurring_ical_events.of(cal, components=("VEVENT",), skip_bad_series=True)
+        for occ in query.between(start, end):
+            out.append(occ)
+            if len(out) >= MAX_OCCURRENCES:
+                break
+    return out
+
+
+def _expand(cal: Any, start: datetime, end: datetime, skipped: list[str]) -> list[Any]:
+    """All occurrences in the window; when one event breaks the expansion, each series is
+    expanded on its own and only the broken ones are reported."""
+    try:
+        out = _between(cal, start, end)
+    except Exception:
+        out = []
+        import icalendar
+
+        timezones = list(cal.walk("VTIMEZONE"))
+        series: dict[str, list[Any]] = {}
+        for comp in cal.walk("VEVENT"):
+            series.setdefault(_text(comp, "UID") or f"#{id(comp)}", []).append(comp)
+        for uid, comps in series.items():
+            title = _text(comps[0], "SUMMARY") or "(untitled)"
+            if _when(comps[0], "DTSTART") is None:
+                skipped.append(f"event '{title}' has no valid start (DTSTART); left out")
+                continue
+            sub = icalendar.Calendar()
+            for tz in timezones:
+                sub.add_component(tz)
+            for comp in comps:
+                sub.add_component(comp)
+            try:
+                out += _between(sub, start, end)
+            except Exception as exc:
+                skipped.append(f"event '{title}' (UID {uid}) could not be expanded "
+                               f"({_short(exc)}); listed as written")
+                out += [c for c in comps if _when(c, "DTSTART") is not None]
+    if len(out) >= MAX_OCCURRENCES:
+        skipped.append(f"more than {MAX_OCCURRENCES} occurrences; the rest were left out")
+    return out
+
+
+def parse_ics_bytes(data: bytes, path: str, window_start: datetime | None = None,
+                    window_end: datetime | None = None,
+                    problems: list[str] | None = None) -> list[Item]:
+    """Events (one ``Item`` per occurrence in the window) and tasks (VTODO) in iCalendar data.
+
+    Raises:
+        SkipFile: when the data is not a calendar at all.
+    """
+    cal = _load(data)
+    start, end = default_window()
+    start, end = window_start or start, window_end or end
+    problems = problems if problems is not None else []
+    recurring = {
+        _text(c, "UID") for c in cal.walk("VEVENT")
+        if c.get("RRULE") or c.get("RDATE") or c.get("RECURRENCE-ID")
+    }
+    items: list[Item] = []
+    for occ in _expand(cal, start, end, problems):
+        items.append(_event_item(occ, recurring))
+    for todo in cal.walk("VTODO"):
+        items.append(_task_item(todo))
+    return items
+
+
+def _event_item(occ: Any, recurring: set[str]) -> Item:
+    uid = _text(occ, "UID")
+    start = _when(occ, "DTSTART")
+    end = _when(occ, "DTEND")
+    all_day = isinstance(start, date) and not isinstance(start, datetime)
+    if end is None:
+        duration = occ.get("DURATION")
+        if duration is not None and start is not None and hasattr(duration, "dt"):
+            end = start + duration.dt
+        else:
+            end = start + timedelta(days=1) if all_day and start is not None else start
+    rid = ""
+    if uid in recurring:
+        rid_value = _when(occ, "RECURRENCE-ID")
+        rid = rid_value.isoformat() if rid_value is not None else (
+            start.isoformat() if start is not None else "")
+    return Item(
+        kind="event", title=_text(occ, "SUMMARY") or "(untitled event)",
+        locator=f"{uid}/{rid}" if rid else uid, start=start, end=end, all_day=all_day,
+        location=_text(occ, "LOCATION"), attendees=_attendees(occ),
+        status=_text(occ, "STATUS").upper(), uid=uid, recurrence_id=rid, origin="vevent",
+        description=_text(occ, "DESCRIPTION")[:2000],
+    )
+
+
+def _task_item(todo: Any) -> Item:
+    status = _text(todo, "STATUS").upper()
+    completed = _when(todo, "COMPLETED")
+    due = _when(todo, "DUE")
+    if due is None:
+        start = _when(todo, "DTSTART")
+        duration = todo.get("DURATION")
+        if start is not None and duration is not None and hasattr(duration, "dt"):
+            due = start + duration.dt
+    uid = _text(todo, "UID")
+    return Item(
+        kind="task", title=_text(todo, "SUMMARY") or "(untitled task)", locator=uid, uid=uid,
+        due=due, done=status in ("COMPLETED", "CANCELLED") or completed is not None,
+        done_date=completed, priority=_priority(todo), origin="vtodo",
+        description=_text(todo, "DESCRIPTION")[:2000],
+        contexts=[str(c) for c in (todo.get("CATEGORIES").cats if hasattr(
+            todo.get("CATEGORIES"), "cats") else [])],
+    )
+
+
+def _component_lines(text: str) -> dict[str, list[int]]:
+    """Line numbers of each BEGIN:VEVENT / BEGIN:VTODO by UID, in file order."""
+    lines: dict[str, list[int]] = {}
+    begin = 0
+    for n, line in enumerate(text.splitlines(), 1):
+        upper = line.strip().upper()
+        if upper in ("BEGIN:VEVENT", "BEGIN:VTODO"):
+            begin = n
+        elif upper.startswith("UID:") and begin:
+            lines.setdefault(line.strip()[4:].strip(), []).append(begin)
+            begin = 0
+    return lines
+
+
+def _segment_text(comp: Any) -> str:
+    title = _text(comp, "SUMMARY") or "(untitled)"
+    if comp.name == "VTODO":
+        due = _when(comp, "DUE")
+        head = f"To-do: {title}" + (f", due {_fmt(due)}" if due else "")
+    else:
+        start, end = _when(comp, "DTSTART"), _when(comp, "DTEND")
+        when = _fmt(start)
+        if end is not None and isinstance(end, datetime) and isinstance(start, datetime):
+            when += f" – {end:%H:%M}"
+        try:
+            rule = describe_rrule(comp.get("RRULE"))
+        except Exception:  # a broken RRULE property raises on access
+            rule = ""
+        head = f"{title} — {when}" + (f", repeating {rule}" if rule else "")
+        status = _text(comp, "STATUS").upper()
+        if status == "CANCELLED":
+            head += " (cancelled)"
+    parts = [head]
+    if _text(comp, "LOCATION"):
+        parts.append(f"at {_text(comp, 'LOCATION')}")
+    people = _attendees(comp)
+    if people:
+        parts.append("Attendees: " + ", ".join(people[:20]))
+    if _text(comp, "DESCRIPTION"):
+        parts.append(_text(comp, "DESCRIPTION")[:1500])
+    return ". ".join(parts)
+
+
+def parse_ics_file(path: str, window_start: datetime | None = None,
+                   window_end: datetime | None = None) -> ParseResult:
+    """One calendar document per .ics file: occurrences and tasks as items, one text segment per
+    event or to-do as written (a weekly meeting is one segment, not one per week).
+
+    Raises:
+        SkipFile: when the file is unreadable or not a calendar.
+    """
+    data = read_bytes(path)
+    if not data.strip():
+        raise SkipFile("empty file")
+    if b"BEGIN:VCALENDAR" not in data[:4096].upper() and b"BEGIN:V" not in data[:4096].upper():
+        raise SkipFile("invalid calendar: no BEGIN:VCALENDAR")
+    problems: list[str] = []
+    items = parse_ics_bytes(data, path, window_start, window_end, problems)
+    cal = _load(data)
+    text = data.decode("utf-8", errors="replace")
+    lines = _component_lines(text)
+    seen: dict[str, int] = {}
+    segments: list[Segment] = []
+    components = [c for c in cal.walk() if c.name in ("VEVENT", "VTODO")]
+    for comp in components:
+        uid = _text(comp, "UID")
+        k = seen.get(uid, 0)
+        seen[uid] = k + 1
+        line = lines.get(uid, [0] * (k + 1))[k] if k < len(lines.get(uid, [])) else 0
+        segments.append(Segment(_segment_text(comp), line))
+    if not components and not items:
+        raise SkipFile("no events or to-dos in this calendar file")
+    name = _text(cal, "X-WR-CALNAME") or Path(path).stem
+    doc = Document(
+        doc_id=f"calendar:{path}", kind="calendar", path=path, title=name, segments=segments,
+        items=items,
+        meta={"calendar_name": name, "component_count": len(components),
+              "skipped_components": len(problems)},
+    )
+    return ParseResult([doc], [Skipped(path, p) for p in problems])

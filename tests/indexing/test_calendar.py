@@ -1,0 +1,153 @@
+"""Calendar parsing: recurrences, exceptions, zones, all-day and floating times, to-dos, bad files."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import icalendar
+import pytest
+import recurring_ical_events
+
+from indexing.calendar import describe_rrule, parse_ics_bytes, parse_ics_file
+from indexing.reading import SkipFile
+
+DEMO_ICS = Path(__file__).resolve().parents[2] / "assets" / "demo" / "calendar" / "sam.ics"
+WINDOW = (datetime(2026, 3, 1, tzinfo=UTC), datetime(2026, 5, 1, tzinfo=UTC))
+
+
+def _events(items):
+    return [i for i in items if i.kind == "event"]
+
+
+@pytest.fixture(scope="module")
+def demo_events():
+    return _events(parse_ics_bytes(DEMO_ICS.read_bytes(), str(DEMO_ICS), *WINDOW))
+
+
+def test_every_real_calendar_parses_or_is_skipped_with_a_reason(realdata):
+    """Each of the ~260 real .ics files gives a document or a SkipFile, never a crash."""
+    parsed = skipped = 0
+    for path in sorted((realdata / "ics").rglob("*.ics")):
+        try:
+            result = parse_ics_file(str(path))
+        except SkipFile as exc:
+            assert str(exc), path
+            skipped += 1
+            continue
+        assert len(result.documents) == 1
+        parsed += 1
+    assert parsed > 200 and skipped < 60
+
+
+def test_recurrences_match_recurring_ical_events(realdata):
+    """For every real calendar that expands as a whole, our occurrences are exactly the ones
+    recurring-ical-events gives for the same window."""
+    start, end = datetime(2015, 1, 1, tzinfo=UTC), datetime(2030, 1, 1, tzinfo=UTC)
+    compared = 0
+    for path in sorted((realdata / "ics" / "recurring-ical-events").glob("*.ics")):
+        data = path.read_bytes()
+        try:
+            cal = icalendar.Calendar.from_ical(data)
+            expected = recurring_ical_events.of(cal, skip_bad_series=True).between(start, end)
+        except Exception:
+            continue  # broken calendars are covered by the test above
+        if len(expected) >= 5000:
+            continue
+        ours = _events(parse_ics_bytes(data, str(path), start, end))
+        want = sorted(str(e["DTSTART"].dt) for e in expected if e.name == "VEVENT")
+        assert sorted(str(i.start) for i in ours) == want, path.name
+        compared += 1
+    assert compared > 50
+
+
+def test_weekly_meeting_with_exdate_and_moved_instance(demo_events):
+    """EXDATE removes 17 March; the 31 March instance is moved to 1 April 14:00."""
+    sync = sorted((e for e in demo_events if e.title == "Team sync with Tom"), key=lambda e: e.start)
+    starts = [e.start.isoformat() for e in sync]
+    assert "2026-03-17T10:00:00+01:00" not in starts
+    assert "2026-03-31T10:00:00+02:00" not in starts
+    moved = [e for e in sync if e.start.date() == date(2026, 4, 1)]
+    assert len(moved) == 1 and moved[0].start.isoformat() == "2026-04-01T14:00:00+02:00"
+    assert moved[0].recurrence_id.startswith("2026-03-31T10:00")
+    assert moved[0].locator.startswith("team-sync-tom-2026@rivera.example/")
+
+
+def test_wall_time_is_kept_across_the_dst_change(demo_events):
+    """The weekly 10:00 meeting is at 10:00 local before and after 29 March (09:00 -> 08:00 UTC)."""
+    sync = {e.start.date(): e.start for e in demo_events if e.title == "Team sync with Tom"}
+    assert sync[date(2026, 3, 24)].astimezone(UTC).hour == 9
+    assert sync[date(2026, 4, 7)].astimezone(UTC).hour == 8
+    assert sync[date(2026, 4, 7)].hour == 10
+
+
+def test_all_day_floating_utc_and_cancelled(demo_events):
+    """All-day events are dates, floating times naive, UTC aware; cancelled ones keep status."""
+    by_title = {e.title: e for e in demo_events}
+    bday = by_title["Lena's birthday"]
+    assert bday.all_day and bday.start == date(2026, 3, 28) and bday.end == date(2026, 3, 29)
+    fair = by_title["Garden fair in Hamburg"]
+    assert (fair.start, fair.end) == (date(2026, 4, 10), date(2026, 4, 13))
+    dinner = by_title["Dinner at Lena's"]
+    assert dinner.start == datetime(2026, 3, 28, 19, 0) and dinner.start.tzinfo is None
+    webinar = by_title["Webinar: Urban gardens"]
+    assert webinar.start.astimezone(UTC) == datetime(2026, 4, 2, 15, 0, tzinfo=UTC)
+    assert by_title["Site visit at Keller garden"].status == "CANCELLED"
+
+
+def test_windows_zone_name_gives_the_right_offset(realdata):
+    """TZID="Pacific Standard Time" (Exchange) is US Pacific time: UTC-8 in February."""
+    path = realdata / "ics" / "icalendar" / "calendars" / "timezone_same_start.ics"
+    events = _events(parse_ics_bytes(path.read_bytes(), str(path),
+                                     datetime(2017, 2, 1, tzinfo=UTC),
+                                     datetime(2017, 3, 1, tzinfo=UTC)))
+    assert [e.title for e in events] == ["Test 4"]
+    assert events[0].start.astimezone(UTC) == datetime(2017, 2, 24, 20, 0, tzinfo=UTC)
+
+
+def test_vtodo_becomes_a_task(realdata):
+    """A VTODO is a task with its due date."""
+    path = realdata / "ics" / "recurring-ical-events" / "issue_97_simple_todo.ics"
+    doc = parse_ics_file(str(path)).documents[0]
+    tasks = [i for i in doc.items if i.kind == "task"]
+    assert [t.title for t in tasks] == ["Yearly Income Tax Preparation"]
+    assert tasks[0].due == datetime(1992, 5, 16, 4, 59, 59, tzinfo=UTC)
+    assert not tasks[0].done
+
+
+def test_one_segment_per_component_with_its_line(tmp_path):
+    """A weekly series is one text segment, described in words, at its BEGIN:VEVENT line."""
+    doc = parse_ics_file(str(DEMO_ICS)).documents[0]
+    sync = [s for s in doc.segments if s.text.startswith("Team sync with Tom")]
+    assert len(sync) == 2  # the series and its one moved instance
+    assert "weekly on Tuesday" in sync[0].text
+    lines = DEMO_ICS.read_text().splitlines()
+    assert lines[sync[0].line - 1].strip() == "BEGIN:VEVENT"
+
+
+def test_broken_event_is_reported_and_the_rest_kept(tmp_path):
+    """An event without DTSTART is named in the skipped list; the good event is still read."""
+    f = tmp_path / "c.ics"
+    f.write_text("BEGIN:VCALENDAR\nVERSION:2.0\nBEGIN:VEVENT\nUID:a\nSUMMARY:No start\nEND:VEVENT\n"
+                 "BEGIN:VEVENT\nUID:b\nSUMMARY:Good\nDTSTART:20260401T100000Z\nEND:VEVENT\n"
+                 "END:VCALENDAR\n")
+    result = parse_ics_file(str(f), *WINDOW)
+    assert [i.title for i in result.documents[0].items] == ["Good"]
+    assert any("No start" in s.reason for s in result.skipped)
+
+
+@pytest.mark.parametrize("content", [b"", b"hello world\n", b"BEGIN:VCALENDAR\nBEGIN:VEVENT\nDTSTART:x"])
+def test_invalid_calendar_is_skipped_with_reason(tmp_path, content):
+    """Empty, non-calendar and truncated files raise SkipFile with a reason."""
+    f = tmp_path / "bad.ics"
+    f.write_bytes(content)
+    with pytest.raises(SkipFile):
+        parse_ics_file(str(f))
+
+
+def test_describe_rrule():
+    """RRULEs read as short English."""
+    rule = icalendar.vRecur.from_ical("FREQ=WEEKLY;BYDAY=TU,TH;UNTIL=20260630T000000Z")
+    assert describe_rrule(rule) == "weekly on Tuesday, Thursday until 2026-06-30"
+    assert describe_rrule(icalendar.vRecur.from_ical("FREQ=MONTHLY;INTERVAL=2;COUNT=5")) == (
+        "every 2 months, 5 times")

@@ -315,6 +315,8 @@ def extractive_answer(sources: list[Source], n: int = 3) -> str:
     """The best matching sentences of the top sources, each with its citation."""
     lines = ["Here is what I found in your data:"]
     for i, s in enumerate(sources[:n], 1):
+        if i > 1 and s.coverage < 0.3 and s.cosine < MIN_COSINE:
+            continue  # still listed under Sources, but not quoted as an answer
         when = f", {s.date[:10]}" if s.date else ""
         lines.append(f"- {s.title}{when}: “{s.snippet}” [{i}]")
     return "\n".join(lines)

@@ -110,6 +110,7 @@ class Retriever:
         rows = self._chunk_rows(list(ranked))
         stems = {_stem(w) for w in keywords}
         weights = self._idf(stems)
+        person_stems = {_stem(w) for w in _WORD.findall(person or "")}
         total_weight = sum(weights.values()) or 1.0
         best: dict[str, Source] = {}
         for row in rows:
@@ -120,13 +121,14 @@ class Retriever:
             score = ranked[row["chunk_id"]]
             if row["quoted"]:
                 score *= QUOTED_WEIGHT
-            if person and _mentions_person(row, person):
-                score *= PERSON_BOOST
+            if person:
+                score *= _person_weight(row, person)
             words = {_stem(w) for w in _WORD.findall(f"{row['title']} {row['text']}")}
             found = stems & words
             src = Source(
                 path=row["path"], kind=row["kind"], title=row["title"] or "",
-                locator=_locator(row), snippet=make_snippet(row["text"], stems),
+                locator=_locator(row),
+                snippet=make_snippet(row["text"], stems - person_stems, weights),
                 score=score, doc_id=row["doc_id"], chunk_id=row["chunk_id"],
                 line=row["line"] or 0, date=row["date"],
                 coverage=sum(weights[w] for w in found) / total_weight if stems else 0.0,
@@ -178,26 +180,39 @@ def _in_range(date_key: str | None, start: datetime | None, end: datetime | None
     return not (end is not None and date_key >= (sort_key(end) or ""))
 
 
-def _mentions_person(row, person: str) -> bool:  # noqa: ANN001
+def _person_weight(row, person: str) -> float:  # noqa: ANN001
+    """Mail from the person counts most, mail to them a little, a note naming them in its title
+    too: "what did Tom say" is about what Tom wrote."""
     p = person.lower()
     if row["kind"] == "email":
         meta = json.loads(row["meta"] or "{}")
-        people = " ".join(str(meta.get(k, "")) for k in ("from", "x_from", "to_names", "x_to"))
-        return p in people.lower() or p in (row["from_addr"] or "")
-    return p in (row["title"] or "").lower()
+        sender = f"{meta.get('from', '')} {meta.get('x_from', '')} {row['from_addr'] or ''}"
+        if p in sender.lower():
+            return PERSON_BOOST
+        to = " ".join(str(meta.get(k, "")) for k in ("to_names", "x_to", "to", "cc"))
+        return 1.1 if p in to.lower() else 1.0
+    return 1.2 if p in (row["title"] or "").lower() else 1.0
 
 
-def make_snippet(text: str, stems: set[str], max_chars: int = 300) -> str:
-    """The sentences of ``text`` that hold the most query words, in order, up to ``max_chars``."""
+def make_snippet(text: str, stems: set[str], weights: dict[str, float] | None = None,
+                 max_chars: int = 300) -> str:
+    """The sentences of ``text`` that hold the most (rare) query words, in order, up to
+    ``max_chars``; the opening sentences when none does."""
     sentences = [s.strip() for s in _SENTENCE.split(text) if s.strip()]
     if not sentences:
         return ""
+    weights = weights or {}
     scored = []
     for i, s in enumerate(sentences):
-        hits = len({_stem(w) for w in _WORD.findall(s)} & stems)
+        found = {_stem(w) for w in _WORD.findall(s)} & stems
+        hits = sum(weights.get(w, 1.0) for w in found)
         scored.append((hits, -i, s))
     picked: list[tuple[int, str]] = []
     total = 0
+    if not any(hits for hits, _, _ in scored):
+        # No query word in this chunk: its opening, skipping greetings like "Hi Sam,".
+        body = [x for x in scored if len(x[2]) > 25] or scored
+        scored = [(1.0 if i < 2 else 0.0, neg_i, s) for i, (_, neg_i, s) in enumerate(body)]
     for hits, neg_i, s in sorted(scored, reverse=True):
         if picked and (hits == 0 or total + len(s) > max_chars):
             continue

@@ -54,6 +54,15 @@ def _when(comp: Any, key: str) -> date | datetime | None:
     return None
 
 
+def _duration(comp: Any) -> timedelta | None:
+    try:
+        value = comp.get("DURATION")
+        value = value.dt if value is not None else None
+    except Exception:  # icalendar raises on access to a broken or impractical DURATION
+        return None
+    return value if isinstance(value, timedelta) else None
+
+
 def _attendees(comp: Any) -> list[str]:
     raw = comp.get("ATTENDEE")
     if raw is None:
@@ -211,12 +220,51 @@ def parse_ics_bytes(data: bytes, path: str, window_start: datetime | None = None
         _text(c, "UID") for c in cal.walk("VEVENT")
         if c.get("RRULE") or c.get("RDATE") or c.get("RECURRENCE-ID")
     }
+    occurrences = _expand(cal, start, end, problems)
+    occurrences += _single_events_outside(cal, recurring, occurrences, start, end)
     items: list[Item] = []
-    for occ in _expand(cal, start, end, problems):
-        items.append(_event_item(occ, recurring))
+    for occ in occurrences:
+        try:
+            items.append(_event_item(occ, recurring))
+        except Exception as exc:  # one broken property must not lose the calendar
+            problems.append(f"event '{_text(occ, 'SUMMARY') or '(untitled)'}' could not be read "
+                            f"({_short(exc)}); left out")
     for todo in cal.walk("VTODO"):
         items.append(_task_item(todo))
     return items
+
+
+def _single_events_outside(cal: Any, recurring: set[str], found: list[Any],
+                           start: datetime, end: datetime) -> list[Any]:
+    """Events that happen once are kept wherever they fall: the window only bounds how far a
+    repeating series is expanded ("when did I last see the dentist?" may reach back years)."""
+    seen = {(_text(o, "UID"), _iso(_when(o, "DTSTART"))) for o in found}
+    extra = []
+    for comp in cal.walk("VEVENT"):
+        uid = _text(comp, "UID")
+        first = _when(comp, "DTSTART")
+        if first is None or (uid and uid in recurring) or comp.get("RRULE") or comp.get("RDATE"):
+            continue
+        last = _when(comp, "DTEND") or first
+        a, b = sorted((_utc(first), _utc(last)))
+        inside = a < end and (b > start or a >= start)  # the expansion already returned it
+        if not inside and (uid, _iso(first)) not in seen:
+            extra.append(comp)
+            seen.add((uid, _iso(first)))
+    return extra
+
+
+def _utc(value: date | datetime) -> datetime:
+    if not isinstance(value, datetime):
+        value = datetime(value.year, value.month, value.day)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _iso(value: date | datetime | None) -> str:
+    """A key for the same instant however it is written (a zone may be shown converted)."""
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return value.astimezone(UTC).isoformat()
+    return value.isoformat() if value is not None else ""
 
 
 def _event_item(occ: Any, recurring: set[str]) -> Item:
@@ -225,9 +273,9 @@ def _event_item(occ: Any, recurring: set[str]) -> Item:
     end = _when(occ, "DTEND")
     all_day = isinstance(start, date) and not isinstance(start, datetime)
     if end is None:
-        duration = occ.get("DURATION")
-        if duration is not None and start is not None and hasattr(duration, "dt"):
-            end = start + duration.dt
+        duration = _duration(occ)
+        if duration is not None and start is not None:
+            end = start + duration
         else:
             end = start + timedelta(days=1) if all_day and start is not None else start
     rid = ""
@@ -250,9 +298,9 @@ def _task_item(todo: Any) -> Item:
     due = _when(todo, "DUE")
     if due is None:
         start = _when(todo, "DTSTART")
-        duration = todo.get("DURATION")
-        if start is not None and duration is not None and hasattr(duration, "dt"):
-            due = start + duration.dt
+        duration = _duration(todo)
+        if start is not None and duration is not None:
+            due = start + duration
     uid = _text(todo, "UID")
     return Item(
         kind="task", title=_text(todo, "SUMMARY") or "(untitled task)", locator=uid, uid=uid,
@@ -335,6 +383,9 @@ def parse_ics_file(path: str, window_start: datetime | None = None,
         line = lines.get(uid, [0] * (k + 1))[k] if k < len(lines.get(uid, [])) else 0
         segments.append(Segment(_segment_text(comp), line))
     if not components and not items:
+        upper = data.upper()
+        if b"BEGIN:VCALENDAR" in upper and b"END:VCALENDAR" not in upper:
+            raise SkipFile("invalid calendar: the file is cut off (no END:VCALENDAR)")
         raise SkipFile("no events or to-dos in this calendar file")
     name = _text(cal, "X-WR-CALNAME") or Path(path).stem
     doc = Document(

@@ -20,6 +20,18 @@ def _events(items):
     return [i for i in items if i.kind == "event"]
 
 
+def _utc(value):
+    if not isinstance(value, datetime):
+        value = datetime(value.year, value.month, value.day)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+
+
+def _overlaps(item, start, end):
+    first = _utc(item.start)
+    last = _utc(item.end) if item.end is not None else first
+    return first < end and (last > start or first >= start)
+
+
 @pytest.fixture(scope="module")
 def demo_events():
     return _events(parse_ics_bytes(DEMO_ICS.read_bytes(), str(DEMO_ICS), *WINDOW))
@@ -54,7 +66,8 @@ def test_recurrences_match_recurring_ical_events(realdata):
             continue  # broken calendars are covered by the test above
         if len(expected) >= 5000:
             continue
-        ours = _events(parse_ics_bytes(data, str(path), start, end))
+        ours = [i for i in _events(parse_ics_bytes(data, str(path), start, end))
+                if i.recurrence_id or _overlaps(i, start, end)]  # one-off events are kept anywhere
         want = sorted(str(e["DTSTART"].dt) for e in expected if e.name == "VEVENT")
         assert sorted(str(i.start) for i in ours) == want, path.name
         compared += 1
@@ -123,6 +136,20 @@ def test_one_segment_per_component_with_its_line(tmp_path):
     assert "weekly on Tuesday" in sync[0].text
     lines = DEMO_ICS.read_text().splitlines()
     assert lines[sync[0].line - 1].strip() == "BEGIN:VEVENT"
+
+
+def test_one_off_events_outside_the_window_are_kept(tmp_path):
+    """A single event years in the past is kept; a weekly series is expanded only in the window."""
+    f = tmp_path / "c.ics"
+    f.write_text("BEGIN:VCALENDAR\nVERSION:2.0\nBEGIN:VEVENT\nUID:old\nSUMMARY:Old dentist\n"
+                 "DTSTART:20190402T080000Z\nDTEND:20190402T090000Z\nEND:VEVENT\n"
+                 "BEGIN:VEVENT\nUID:w\nSUMMARY:Weekly\nDTSTART:20190401T100000Z\n"
+                 "RRULE:FREQ=WEEKLY\nEND:VEVENT\nEND:VCALENDAR\n")
+    items = parse_ics_file(str(f), *WINDOW).documents[0].items
+    assert [i.start for i in items if i.title == "Old dentist"] == [
+        datetime(2019, 4, 2, 8, 0, tzinfo=UTC)]
+    weekly = [i.start for i in items if i.title == "Weekly"]
+    assert len(weekly) == 9 and all(WINDOW[0] <= s < WINDOW[1] for s in weekly)
 
 
 def test_broken_event_is_reported_and_the_rest_kept(tmp_path):

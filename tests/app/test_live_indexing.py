@@ -1,0 +1,53 @@
+"""Live indexing in the app: the watcher's batches reach the indexing lane; Pause holds them."""
+
+from __future__ import annotations
+
+import pytest
+
+from indexing.settings import Settings
+
+pytestmark = pytest.mark.gui
+
+
+def test_new_file_is_indexed_while_the_app_runs_and_pause_holds_changes(qtbot, tmp_path,
+                                                                        opened, demo_now):
+    """A note saved into a watched folder is indexed; while paused it waits until resume."""
+    from app.backend import Backend
+    from app.main_window import MainWindow
+
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "first.md").write_text("# First\n\nThe bike lock code is 4711.\n", encoding="utf-8")
+    data = tmp_path / "data"
+    data.mkdir()
+    Settings(folders=[str(notes)], timezone="Europe/Berlin").save(data)
+    backend = Backend(data, embedder="hash", watch=True, check_index=False)
+    window = MainWindow(backend, open_file=opened)
+    qtbot.addWidget(window)
+
+    def indexed() -> set[str]:
+        return set(backend.ws.store.all_file_paths())
+
+    try:
+        window.show()
+        backend.start()
+        qtbot.waitUntil(lambda: backend.watcher is not None, timeout=30_000)
+        assert indexed() == {str(notes / "first.md")}
+
+        (notes / "second.md").write_text("# Second\n\nThe boat is at pier 4.\n", encoding="utf-8")
+        qtbot.waitUntil(lambda: str(notes / "second.md") in indexed(), timeout=20_000)
+        qtbot.waitUntil(lambda: not backend.indexing, timeout=10_000)
+
+        backend.set_paused(True)
+        (notes / "third.md").write_text("# Third\n\nThe ladder is in the shed.\n",
+                                        encoding="utf-8")
+        qtbot.wait(3_000)  # the watcher's quiet second has passed; the batch is held
+        assert str(notes / "third.md") not in indexed()
+        backend.set_paused(False)
+        qtbot.waitUntil(lambda: str(notes / "third.md") in indexed(), timeout=20_000)
+
+        (notes / "first.md").unlink()
+        qtbot.waitUntil(lambda: str(notes / "first.md") not in indexed(), timeout=20_000)
+    finally:
+        backend.shutdown()
+    assert backend.watcher is None

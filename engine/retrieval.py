@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import re
 import time
 from collections.abc import Sequence
@@ -139,6 +140,10 @@ class Retriever:
             if cur is None or src.score > cur.score:
                 best[row["doc_id"]] = src
         out = sorted(best.values(), key=lambda s: -s.score)[:k]
+        for src in out:
+            if src.kind in ("note", "todo") and src.line:
+                src.line = snippet_line(src.path, src.line, src.snippet)
+                src.locator = f"L{src.line}"
         self.last_ms = (time.perf_counter() - t0) * 1000
         return out
 
@@ -170,6 +175,27 @@ def _locator(row) -> str:  # noqa: ANN001
     if row["kind"] == "email":
         return row["locator"] or row["doc_id"].removeprefix("email:")
     return f"L{row['line']}" if row["line"] else (row["locator"] or "")
+
+
+def snippet_line(path: str, chunk_line: int, snippet: str, max_bytes: int = 2_000_000) -> int:
+    """The 1-based line of a note where the snippet's first quoted sentence starts, so that a
+    citation opens at the words it quotes rather than at the top of its chunk; ``chunk_line``
+    when the file cannot be read or the words are not found (the file changed since)."""
+    first = snippet.split(" … ", 1)[0].strip()
+    probe = " ".join(_WORD.findall(first)[:6])
+    if not probe:
+        return chunk_line
+    try:
+        if os.path.getsize(path) > max_bytes:
+            return chunk_line
+        with open(path, "rb") as fh:
+            lines = fh.read().decode("utf-8", errors="replace").split("\n")
+    except OSError:
+        return chunk_line
+    for n in range(max(chunk_line, 1), len(lines) + 1):
+        if " ".join(_WORD.findall(lines[n - 1])).find(probe) >= 0:
+            return n
+    return chunk_line
 
 
 def _in_range(date_key: str | None, start: datetime | None, end: datetime | None) -> bool:

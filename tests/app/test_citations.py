@@ -33,10 +33,12 @@ def test_note_citation_opens_the_file_at_its_line(qtbot, make_window, opened):
     source = turn.sources[n - 1]
     assert source.kind == "note"
     click_link(qtbot, window.chat, f"cite:0:{n}")
-    assert opened.calls == [(str(DEMO / "notes" / "Daily" / "2026-03-23.md"), 6)]
-    assert source.line == 6
+    # The note opens at the quoted words ("contract for 2027 needs more thought"), not at the
+    # heading where its chunk starts.
+    assert opened.calls == [(str(DEMO / "notes" / "Daily" / "2026-03-23.md"), 11)]
+    assert source.line == 11 and source.locator == "L11"
     lines = Path(opened.calls[0][0]).read_text(encoding="utf-8").splitlines()
-    assert lines[5] == "# Monday, 23 March 2026"
+    assert source.snippet.split(" … ")[0] in lines[10]
     assert "#fff4d6" in window.sources.html()  # the clicked source is highlighted
 
 

@@ -1,4 +1,4 @@
-"""The ``lodger`` command line: index, status, watch, ask, gui.
+"""The ``lodger`` command line: index, status, watch, ask, gui, models, self-test.
 
 Everything the desktop app does can be done headless from here; the app is only another face on
 the same core. Heavy modules (torch, chromadb, llama.cpp, Qt) are imported inside the commands that
@@ -60,20 +60,43 @@ def build_parser() -> argparse.ArgumentParser:
     _add_data_dir(p)
     _add_embedder(p)
 
-    p = sub.add_parser("gui", help="start the desktop app")
+    for name, text in (("gui", "start the desktop app (or show the running one)"),
+                       ("quick-ask", "show or hide the quick-ask box of the running app (bind "
+                                     "this to a desktop shortcut); starts the app if needed")):
+        p = sub.add_parser(name, help=text)
+        p.add_argument("--demo", action="store_true",
+                       help="add the bundled demo data to the indexed folders")
+        p.add_argument("--tray", action="store_true",
+                       help="start in the tray without opening the window (for autostart)")
+        p.add_argument("--no-llm", action="store_true", help="answer without the language model")
+        # Hidden: the screenshot driver and bench/gui.py (see app/screenshots.py).
+        p.add_argument("--ask", action="append", default=[], help=argparse.SUPPRESS)
+        p.add_argument("--screenshot", metavar="DIR", default=None, help=argparse.SUPPRESS)
+        p.add_argument("--timing", metavar="FILE", default=None, help=argparse.SUPPRESS)
+        _add_data_dir(p)
+        _add_embedder(p)
+
+    p = sub.add_parser("models", help="list GGUF models on this computer, or download one")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--scan", nargs="+", default=[], metavar="DIR", help="also look in these folders")
+    p.add_argument("--download", metavar="NAME", help="download a model from the catalogue")
     _add_data_dir(p)
-    p = sub.add_parser("quick-ask", help="show the quick-ask box of the running app")
-    _add_data_dir(p)
+
+    p = sub.add_parser("self-test", help="load the model, index the demo data, answer a question")
+    _add_embedder(p)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     set_offline_mode()
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["--self-test"]:  # the installer's smoke test: `lodger --self-test`
+        argv = ["self-test", *argv[1:]]
     args = build_parser().parse_args(argv)
     handler = {
         "index": cmd_index, "status": cmd_status, "watch": cmd_watch, "ask": cmd_ask,
-        "gui": cmd_gui, "quick-ask": cmd_gui,
+        "gui": cmd_gui, "quick-ask": cmd_gui, "models": cmd_models, "self-test": cmd_self_test,
     }[args.command]
     try:
         return handler(args)
@@ -217,6 +240,70 @@ def cmd_gui(args: argparse.Namespace) -> int:
         print(f"The desktop app is not available: {exc}", file=sys.stderr)
         return 2
     return run_app(args)
+
+
+def cmd_models(args: argparse.Namespace) -> int:
+    from engine.models_cli import run_models_command
+
+    return run_models_command(args)
+
+
+def cmd_self_test(args: argparse.Namespace) -> int:
+    """Load the model, index the demo data into a temporary dir, answer a schedule question.
+
+    The installer's smoke test (``lodger --self-test``): it exercises every bundled part (parsers,
+    embedder, vector store, llama.cpp, the default model) and fails loudly, with exit status 1,
+    when one is missing or the answer is wrong.
+    """
+    import tempfile
+    import traceback
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo("Europe/Berlin")
+    now = datetime(2026, 3, 25, 9, 0, tzinfo=zone)  # the demo data's reference time
+    question = "What's on my schedule tomorrow?"
+    t0 = time.monotonic()
+    try:
+        from engine.answer import Answer
+        from engine.session import make_answerer
+        from indexing.workspace import Workspace
+
+        with tempfile.TemporaryDirectory(prefix="lodger-self-test-") as tmp:
+            ws = Workspace.open(tmp, args.embedder)
+            try:
+                summary = ws.indexer().index([str(DEMO_DIR)])
+                print(f"indexed {summary.files_seen} demo files: {summary.events} events, "
+                      f"{summary.tasks} tasks, {summary.chunks} chunks "
+                      f"(embedder {ws.embedder.name}, {getattr(ws.embedder, 'backend', '-')})")
+                answerer, warning = make_answerer(ws, zone, use_llm=True)
+                if warning or answerer.llm is None:
+                    print(f"self-test: FAILED: {warning}", file=sys.stderr)
+                    return 1
+                reply = "".join(answerer.llm.stream([{"role": "user", "content": "Say hello."}],
+                                                    max_tokens=8))
+                print(f"model {answerer.llm.name} loaded (GPU layers: "
+                      f"{getattr(answerer.llm, 'gpu_layers', '?')}); it says: {reply.strip()!r}")
+                final = None
+                for event in answerer.ask(question, now):
+                    if isinstance(event, Answer):
+                        final = event
+                text = final.text if final is not None else ""
+                print(f"Q: {question} (as of {now:%a %Y-%m-%d %H:%M %Z})\nA: {text}")
+                answerer.llm.close()
+            finally:
+                ws.close()
+    except Exception as exc:  # a missing library or data file in a bundle shows up here
+        traceback.print_exc()
+        print(f"self-test: FAILED: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+    # The demo calendar has a dentist appointment tomorrow at 14:30 (assets/demo_FACTS.md).
+    if not summary.events or "Dentist" not in text or "14:30" not in text:
+        print("self-test: FAILED: the demo schedule answer is wrong (expected the dentist "
+              "appointment at 14:30)", file=sys.stderr)
+        return 1
+    print(f"self-test: ok ({time.monotonic() - t0:.1f} s)")
+    return 0
 
 
 if __name__ == "__main__":

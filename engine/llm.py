@@ -6,12 +6,20 @@ thread-safe, so one lock guards the model: a second question waits for the first
 streaming. llama-cpp-python keeps the tokens of the previous prompt and re-evaluates only from the
 first token that differs, so prompts are laid out stable-first (system prompt, then the question's
 context) and the system prompt is evaluated once at load (``warm_up``).
+
+GPU offload: ``n_gpu_layers=-1`` (the default) means "all layers on the GPU when this llama.cpp
+build has a GPU backend (Metal on Apple Silicon, CUDA, Vulkan, ...), none otherwise"; it is
+resolved by ``resolve_gpu_layers`` at load time. When a model does not fit in GPU memory the load
+is retried on the CPU, so a too-large offload setting costs speed, never the answer.
 """
 
 from __future__ import annotations
 
 import importlib.util
+import logging
 import os
+import platform
+import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -20,6 +28,7 @@ from typing import Protocol
 
 DEFAULT_MODEL_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
 Message = dict[str, str]
+log = logging.getLogger("lodger.llm")
 
 
 class ModelError(Exception):
@@ -76,9 +85,51 @@ def check_gguf(path: str) -> None:
         raise ModelError(f"{path}: not a GGUF model file (corrupt or wrong format)")
 
 
+def gpu_offload_supported() -> bool:
+    """Whether the installed llama.cpp was built with a GPU backend (Metal, CUDA, Vulkan, ...)."""
+    try:
+        import llama_cpp
+    except ImportError:
+        return False
+    try:
+        return bool(llama_cpp.llama_supports_gpu_offload())
+    except Exception:  # very old bindings without the call
+        return False
+
+
+def resolve_gpu_layers(requested: int, supported: bool | None = None,
+                       system: str | None = None, machine: str | None = None) -> int:
+    """The ``n_gpu_layers`` to pass to llama.cpp for a requested value.
+
+    -1 (auto) means all layers where a GPU backend exists, except on Intel Macs, where llama.cpp's
+    Metal backend is not reliably faster than the CPU (a positive count still offloads there);
+    0 stays 0; a positive count is kept where a GPU backend exists. Without a GPU backend the
+    answer is always 0.
+
+    Args:
+        requested: the setting (-1 = auto, 0 = CPU only, N = N layers).
+        supported: whether the build can offload; asked of llama.cpp when None.
+        system: ``sys.platform`` (for tests).
+        machine: ``platform.machine()`` (for tests).
+    """
+    if requested == 0:
+        return 0
+    if supported is None:
+        supported = gpu_offload_supported()
+    if not supported:
+        return 0
+    if requested < 0:
+        system = sys.platform if system is None else system
+        machine = platform.machine() if machine is None else machine
+        if system == "darwin" and machine not in ("arm64", "aarch64"):
+            return 0
+        return -1
+    return requested
+
+
 @dataclass
 class ModelOptions:
-    """How to load a model; 0 threads = all cores, -1 GPU layers = all (Metal/CUDA builds)."""
+    """How to load a model; 0 threads = all cores, -1 GPU layers = auto (see resolve_gpu_layers)."""
 
     path: str = ""
     n_ctx: int = 4096
@@ -96,6 +147,7 @@ class LlamaChatModel:
         self.path = self.options.path or default_model_path()
         check_gguf(self.path)
         self.name = Path(self.path).name
+        self.gpu_layers: int | None = None  # what llama.cpp was given, once loaded
         self._llm = None
         self._lock = threading.RLock()
 
@@ -107,14 +159,27 @@ class LlamaChatModel:
                 except ImportError as exc:  # pragma: no cover - install problem
                     raise ModelError(f"llama-cpp-python is not installed: {exc}") from exc
                 opts = self.options
+                layers = resolve_gpu_layers(opts.n_gpu_layers)
+
+                def load(n_gpu_layers: int):  # noqa: ANN202 - a llama_cpp.Llama
+                    return Llama(model_path=self.path, n_ctx=opts.n_ctx,
+                                 n_threads=opts.n_threads or os.cpu_count() or 2,
+                                 n_gpu_layers=n_gpu_layers, seed=opts.seed, verbose=False)
+
                 try:
-                    self._llm = Llama(
-                        model_path=self.path, n_ctx=opts.n_ctx,
-                        n_threads=opts.n_threads or os.cpu_count() or 2,
-                        n_gpu_layers=opts.n_gpu_layers, seed=opts.seed, verbose=False,
-                    )
+                    try:
+                        self._llm = load(layers)
+                    except Exception as exc:
+                        if layers == 0:
+                            raise
+                        # Most often the weights do not fit in GPU memory: the CPU still works.
+                        log.warning("%s: loading with %s GPU layers failed (%s); using the CPU",
+                                    self.name, "all" if layers < 0 else layers, exc)
+                        layers = 0
+                        self._llm = load(0)
                 except Exception as exc:  # llama.cpp raises ValueError on a bad file
                     raise ModelError(f"{self.path}: could not load the model ({exc})") from exc
+                self.gpu_layers = layers
             return self._llm
 
     @property

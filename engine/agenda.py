@@ -10,6 +10,7 @@ all-day dates are placed in that zone, aware times converted to it.
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -123,8 +124,14 @@ class Agenda:
         timed = [h for h in hits if not h.all_day]
         return [h for h in timed if not h.cancelled], [h for h in timed if h.cancelled]
 
-    def next_event(self, keywords: Sequence[str], now: datetime) -> tuple[EventHit | None, bool]:
-        """The next event matching the keywords (or the latest past one); (hit, is_future)."""
+    def next_event(self, keywords: Sequence[str], now: datetime, backwards: bool = False,
+                   ) -> tuple[EventHit | None, bool]:
+        """The next event matching the keywords, or with ``backwards`` the latest one before now
+        (either falls back to the other side); returns (hit, is_future).
+
+        Rare words weigh more than common ones: for "my flight to Lisbon" the one event naming
+        Lisbon beats the many flights, whatever their dates.
+        """
         words = [w.lower() for w in keywords if w]
         specific = [w for w in words if w not in GENERIC] or words
         if not specific:
@@ -135,11 +142,28 @@ class Agenda:
         for w in specific:
             params += [f"%{_stem(w)}%"] * 3
         hits = [h for h in self._event_rows(f"({cond})", tuple(params)) if not h.cancelled]
-        hits = [h for h in hits if _score(h, specific) == max(_score(x, specific) for x in hits)]
+        if not hits:
+            return None, False
+        weights = self._word_weights(specific, hits)
+        scores = {id(h): sum(weights[w] for w in specific if _has(h, w)) for h in hits}
+        top = max(scores.values())
+        hits = [h for h in hits if scores[id(h)] >= top - 1e-9]
         future = [h for h in hits if h.end > now]
+        past = [h for h in hits if h.end <= now]
+        if backwards and past:
+            return past[-1], False
         if future:
             return future[0], True
-        return (hits[-1], False) if hits else (None, False)
+        return (past[-1], False) if past else (None, False)
+
+    def _word_weights(self, words: Sequence[str], hits: list[EventHit]) -> dict[str, float]:
+        """log(N / df) per word over the distinct events (series) of the calendar."""
+        total = self.store.query("SELECT count(DISTINCT coalesce(uid, title)) FROM events")[0][0]
+        out = {}
+        for w in words:
+            df = len({h.uid or h.title for h in hits if _has(h, w)})
+            out[w] = math.log((total + 1) / (df + 0.5)) if df else 0.0
+        return out
 
     # ----- tasks ------------------------------------------------------------------------------
 
@@ -178,8 +202,10 @@ class Agenda:
                 continue
             if person and not _mentions(person, hit):
                 continue
-            if keywords and not any(_stem(k) in hit.title.lower() for k in keywords):
-                continue
+            if keywords:
+                about = f"{hit.title} {hit.project} {' '.join(hit.contexts)}".lower()
+                if not any(_stem(k) in about for k in keywords):
+                    continue
             out.append(hit)
         far = datetime.max.replace(tzinfo=self.zone) - timedelta(days=2)
         out.sort(key=lambda h: (_as_local(h.done_date if done else h.due, self.zone) or far,
@@ -210,9 +236,8 @@ def _stem(word: str) -> str:
     return w[:-1] if len(w) > 4 and w.endswith("s") else w
 
 
-def _score(h: EventHit, words: Sequence[str]) -> int:
-    text = f"{h.title} {h.description} {h.location}".lower()
-    return sum(1 for w in words if _stem(w) in text)
+def _has(h: EventHit, word: str) -> bool:
+    return _stem(word) in f"{h.title} {h.description} {h.location}".lower()
 
 
 def _mentions(person: str, hit: TaskHit) -> bool:

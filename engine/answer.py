@@ -11,21 +11,22 @@ so instead of letting the model guess.
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, tzinfo
 from datetime import time as dtime
 from typing import Any
 
-from engine.agenda import Agenda, EventHit, TaskHit
+from engine.agenda import GENERIC, Agenda, EventHit, TaskHit
+from engine.daterange import DateRange
 from engine.llm import ChatModel
 from engine.question import Question, understand
 from engine.render import day, event_line, iso, task_line
 from engine.retrieval import Retriever, Source
 
-MIN_COVERAGE = 0.5
 MIN_COSINE = 0.5
 DEFAULT_MIN_PARAMS = 1_000_000_000  # below this, recall answers are extractive
 CONTEXT_TOKENS = 1200
@@ -43,6 +44,15 @@ GENERAL_PROMPT = (
 )
 ITEM_KEYS = ("kind", "title", "start", "end", "due", "done", "source")
 NOT_FOUND = "I couldn't find anything about that in your mail, notes, calendar or tasks."
+# Yes/no questions about the user's own calendar: the calendar's answer is the answer.
+_CALENDAR_CHECK = re.compile(
+    r"^\s*(?:(?:do|did|will|have)\s+(?:i|we)\s+(?:have|got|get)\b|(?:am|are|was|were)\s+(?:i|we)\b"
+    r"|(?:is|are)\s+there\s+(?:a|an|any)\b.*\b(?:on\s+my|in\s+my|my\s+calendar))", re.I)
+# Questions that ask for the whole list of a period ("what's on Friday?"), as opposed to a
+# lookup ("when is the dentist next week?"), which only wants the matching events.
+_LISTING = re.compile(
+    r"\b(?:what(?:'s|\s+is|\s+do|\s+did|\s+have|\s+has|\s+else)|anything|schedule|calendar"
+    r"|agenda|plans|planned|happening|busy|free|list|show|all|everything|how\s+many)\b", re.I)
 
 
 @dataclass
@@ -81,6 +91,7 @@ class Answerer:
         self.retriever = retriever
         self.llm = llm
         self.min_params = min_params
+        self._use_llm = True  # for the question being answered (one at a time)
 
     @property
     def zone(self) -> tzinfo:
@@ -96,6 +107,7 @@ class Answerer:
         ans = Answer(q, now)
         ans.timings = {"retrieve_ms": 0.0, "first_token_ms": None, "total_ms": 0.0, "tokens": 0}
         llm = self.llm if use_llm else None
+        self._use_llm = use_llm
         if q.intent == "schedule":
             body = self._schedule(q, ans)
         elif q.intent == "todo":
@@ -137,12 +149,19 @@ class Answerer:
     def _schedule(self, q: Question, ans: Answer) -> Iterator[str]:
         if q.free_check and q.at is not None:
             return self._free_at(q, ans)
-        if q.next_match and q.range is None:
-            return self._next_event(q, ans)
+        content = [k for k in q.keywords if k not in GENERIC]
+        if q.range is None and (q.next_match or content) and not q.free_check:
+            return self._next_event(q, ans, content)
         start, end, label = self._schedule_range(q, ans.now)
         events = self.agenda.events(start, end)
-        if q.keywords and q.next_match:
-            events = [e for e in events if _matches(e, q.keywords)]
+        if content and (q.next_match or not _LISTING.search(q.text)):
+            # "when is the dentist next week?": the matching events, not the whole week.
+            events = [e for e in events if _matches(e, content)]
+            if not events:
+                missing = f"No {' '.join(q.keywords)} on your calendar {label}."
+                if _CALENDAR_CHECK.search(q.text):  # "do I have a dentist appointment ...?"
+                    return iter([missing])
+                return self._recall_instead(q, ans, missing)
         self._cite_events(events, ans)
         if q.free_check:
             if not events:
@@ -179,15 +198,35 @@ class Answerer:
             text += f" ({cancelled[0].title} at that time was cancelled [{n}].)"
         return iter([text])
 
-    def _next_event(self, q: Question, ans: Answer) -> Iterator[str]:
-        hit, future = self.agenda.next_event(q.keywords, ans.now)
+    def _next_event(self, q: Question, ans: Answer, content: list[str]) -> Iterator[str]:
+        hit, future = self.agenda.next_event(content or q.keywords, ans.now,
+                                             backwards=q.looks_back)
         if hit is None:
-            ans.found = False
-            return iter([f"I couldn't find a {' '.join(q.keywords) or 'matching'} event "
-                         "on your calendar."])
+            what = " ".join(content or q.keywords) or "matching"
+            return self._recall_instead(q, ans, f"I couldn't find a {what} event on your "
+                                                "calendar.")
         self._cite_events([hit], ans)
-        lead = "Your next" if future else "The last one I can find, your"
-        return iter([f"{lead} {hit.title}:\n{event_line(hit, 1)}"])
+        if q.looks_back:
+            lead = "The last time, " if not future else "Nothing before now; the next one, "
+        else:
+            lead = "Your next one: " if future else "The last one I can find: "
+        return iter([f"{lead}{hit.title}\n{event_line(hit, 1)}"])
+
+    def _recall_instead(self, q: Question, ans: Answer, missing: str) -> Iterator[str]:
+        """A schedule or to-do question the structured store cannot answer ("where is the
+        kickoff meeting?" with no such event) is searched for in mail and notes; the answer
+        says that it comes from there. Only ``missing`` when nothing relevant is found."""
+        if not q.keywords:
+            ans.found = False
+            return iter([missing])
+        recall_q = replace(q, intent="recall")
+        body = self._recall(recall_q, ans, self.llm if self._use_llm else None,
+                            lead=f"{missing} Your mail and notes have this:")
+        if not ans.found:
+            ans.found = False
+            return iter([f"{missing} Nothing in your mail or notes either."])
+        ans.question = recall_q
+        return body
 
     def _event_source(self, ev: EventHit) -> Source:
         when = event_line(ev).removeprefix("- ")
@@ -211,31 +250,61 @@ class Answerer:
         start = q.range.start if q.range else None
         end = q.range.end if q.range else None
         label = q.range.label if q.range else ""
+        content = _task_words(q)
+        about = f" about {' '.join(content)}" if content else ""
         if q.done:
             tasks = self.agenda.tasks(start=start, end=end, done=True, project=q.project,
-                                      person=q.person)
-            head = f"You finished {len(tasks)} task{'s' if len(tasks) != 1 else ''}"
+                                      person=q.person, keywords=content)
+            if content and not tasks and not q.range:
+                return self._not_finished(q, ans, content)
+            head = f"You finished {len(tasks)} task{'s' if len(tasks) != 1 else ''}{about}"
             head += f" {label}:" if label else ":"
-            empty = f"No finished tasks {label}.".replace("  ", " ")
+            empty = f"No finished tasks{about} {label}.".replace("  ", " ").replace(" .", ".")
         elif q.promise:
-            tasks = self.agenda.tasks(start=start, end=end, promises_only=True, person=q.person)
+            tasks = self.agenda.tasks(start=start, end=end, promises_only=True, person=q.person,
+                                      keywords=content)
             who = f" {q.person}" if q.person else ""
             head = f"You promised{who}:"
             empty = f"I found no open promises you made{' to' + who if who else ''} in your sent mail."
         elif q.overdue:
-            tasks = self.agenda.tasks(overdue_at=ans.now, project=q.project, person=q.person)
-            head = f"{len(tasks)} overdue task{'s' if len(tasks) != 1 else ''}:"
-            empty = "Nothing is overdue."
+            tasks = self.agenda.tasks(overdue_at=ans.now, project=q.project, person=q.person,
+                                      keywords=content)
+            head = f"{len(tasks)} overdue task{'s' if len(tasks) != 1 else ''}{about}:"
+            empty = f"Nothing{about} is overdue."
         else:
-            tasks = self.agenda.tasks(start=start, end=end, project=q.project, person=q.person)
-            head = (f"{len(tasks)} open task{'s' if len(tasks) != 1 else ''}"
+            tasks = self.agenda.tasks(start=start, end=end, project=q.project, person=q.person,
+                                      keywords=content)
+            head = (f"{len(tasks)} open task{'s' if len(tasks) != 1 else ''}{about}"
                     + (f" due {label}:" if label else ":"))
-            empty = f"No open tasks due {label}." if label else "You have no open tasks."
+            empty = (f"No open tasks{about} due {label}." if label
+                     else f"You have no open tasks{about}.")
+        if q.priority:
+            tasks = [t for t in tasks if t.priority == "A"]
+            n = len(tasks)
+            head = (f"{n} high-priority task{'s' if n != 1 else ''}{about}"
+                    + (f" due {label}:" if label else ":"))
+            empty = "No open high-priority tasks" + (f" due {label}." if label else ".")
+        elif q.done and content and tasks and not q.range:
+            head = "Yes. " + head
         self._cite_tasks(tasks, ans)
         if not tasks:
+            if content and not q.promise:
+                return self._recall_instead(q, ans, empty)
             return iter([empty])
         lines = [head] + [task_line(t, self.zone, i + 1, done=q.done) for i, t in enumerate(tasks)]
         return iter(["\n".join(lines)])
+
+    def _not_finished(self, q: Question, ans: Answer, content: list[str]) -> Iterator[str]:
+        """"Did I finish the expense report?" with no finished task of that name: say whether it
+        is still open."""
+        still = self.agenda.tasks(keywords=content, project=q.project, person=q.person)
+        what = " ".join(content)
+        if still:
+            self._cite_tasks(still, ans)
+            lines = [f"Not yet: {what} is still open."]
+            lines += [task_line(t, self.zone, i + 1) for i, t in enumerate(still)]
+            return iter(["\n".join(lines)])
+        return self._recall_instead(q, ans, f"I found no task about {what}, done or open.")
 
     def _cite_tasks(self, tasks: list[TaskHit], ans: Answer) -> None:
         for t in tasks:
@@ -255,19 +324,57 @@ class Answerer:
 
     # ----- recall -----------------------------------------------------------------------------
 
-    def _recall(self, q: Question, ans: Answer, llm: ChatModel | None) -> Iterator[str]:
-        start = q.range.start if q.range else None
-        end = q.range.end if q.range else None
-        sources = self.retriever.search(q.text, q.keywords, k=5, start=start, end=end,
-                                        person=q.person)
-        ans.timings["retrieve_ms"] = self.retriever.last_ms
-        if not any(s.coverage >= MIN_COVERAGE or s.cosine >= MIN_COSINE for s in sources):
+    def _recall(self, q: Question, ans: Answer, llm: ChatModel | None, lead: str = "",
+                ) -> Iterator[str]:
+        sources, took = self._dated_search(q)
+        ans.timings["retrieve_ms"] = round(took, 2)
+        level = relevance(sources)
+        if level == "none":
             ans.found = False
             return iter([NOT_FOUND])
         ans.sources = sources
         if llm is not None and self._model_big_enough(llm):
             return self._phrase(q, sources, llm, ans)
-        return iter([extractive_answer(sources)])
+        return iter([extractive_answer(sources, sure=level == "strong", lead=lead)])
+
+    def _dated_search(self, q: Question, k: int = 5) -> tuple[list[Source], float]:
+        """Search, treating a date in the question as a strong hint rather than a wall.
+
+        "The summary for June 1" may be last June's or next June's and may have been sent the
+        day after; "the ENE Friday report" names a day the mail itself may not carry. So the
+        question's dates (both readings, a single day widened to the day before and two after)
+        are searched first, and the rest of the top ``k`` is filled from an undated search.
+        """
+        def search(rng: DateRange | None) -> list[Source]:
+            start = end = None
+            if rng is not None:
+                start, end = rng.start, rng.end
+                if end - start <= timedelta(days=1, hours=1):
+                    start, end = start - timedelta(days=1), end + timedelta(days=2)
+            return self.retriever.search(q.text, q.keywords, k=k, start=start, end=end,
+                                         person=q.person)
+
+        if q.range is None:
+            found = search(None)
+            return found, self.retriever.last_ms
+        took = 0.0
+        best: list[Source] = []
+        for rng in [q.range, q.other_range]:
+            if rng is None:
+                continue
+            found = search(rng)
+            took += self.retriever.last_ms
+            if _rank(relevance(found)) > _rank(relevance(best)) or (
+                    found and best and relevance(found) == relevance(best)
+                    and found[0].score > best[0].score):
+                best = found
+        undated = search(None)
+        took += self.retriever.last_ms
+        if _rank(relevance(undated)) > _rank(relevance(best)):
+            best = [s for s in best if relevance([s]) != "none"]
+        seen = {s.doc_id for s in best}
+        best += [s for s in undated if s.doc_id not in seen]
+        return best[:k], took
 
     def _model_big_enough(self, llm: ChatModel) -> bool:
         try:
@@ -311,15 +418,64 @@ class Answerer:
             yield "\n\nSources: " + " ".join(f"[{i}]" for i in range(1, cite_fallback + 1))
 
 
-def extractive_answer(sources: list[Source], n: int = 3) -> str:
-    """The best matching sentences of the top sources, each with its citation."""
-    lines = ["Here is what I found in your data:"]
+def relevance(sources: list[Source]) -> str:
+    """How well the best sources answer the question, from absolute evidence: "strong" (quote
+    them as the answer), "weak" (show them, saying they may not answer it) or "none".
+
+    Coverage is the (rarity-weighted) share of the question's words found in a chunk; cosine is
+    the embedder's similarity of question and chunk. all-MiniLM-L6-v2 puts related passages
+    at about 0.4-0.7 and unrelated ones below 0.3.
+    """
+    def strong(s: Source) -> bool:
+        return s.cosine >= 0.5 or s.coverage >= 0.6 or (s.coverage >= 0.4 and s.cosine >= 0.4)
+
+    def weak(s: Source) -> bool:
+        return (s.cosine >= 0.42 or s.coverage >= 0.5
+                or (s.coverage >= 0.3 and s.cosine >= 0.33))
+
+    if any(strong(s) for s in sources):
+        return "strong"
+    return "weak" if any(weak(s) for s in sources) else "none"
+
+
+def _rank(level: str) -> int:
+    return {"none": 0, "weak": 1, "strong": 2}[level]
+
+
+def extractive_answer(sources: list[Source], n: int = 3, sure: bool = True, lead: str = "",
+                      ) -> str:
+    """The best matching sentences of the top sources, each with its citation; when not
+    ``sure``, it says they may not answer the question. ``lead`` replaces the first line."""
+    lines = [lead or ("Here is what I found in your data:" if sure else
+                      "I couldn't find a clear answer to that in your data. These are the "
+                      "closest matches:")]
     for i, s in enumerate(sources[:n], 1):
         if i > 1 and s.coverage < 0.3 and s.cosine < MIN_COSINE:
             continue  # still listed under Sources, but not quoted as an answer
         when = f", {s.date[:10]}" if s.date else ""
         lines.append(f"- {s.title}{when}: “{s.snippet}” [{i}]")
     return "\n".join(lines)
+
+
+# Words that say what kind of to-do question it is, not what the tasks are about.
+TASK_GENERIC = {
+    "task", "tasks", "todo", "todos", "to-do", "to-dos", "list", "item", "items", "thing",
+    "things", "chore", "chores", "errand", "errands", "work", "focus", "need", "needs", "get",
+    "got", "do", "done", "still", "open", "left", "outstanding", "pending", "high-priority",
+    "priority", "priorities", "high", "top", "urgent", "important", "most", "overdue", "due",
+    "late", "behind", "missed", "finish", "finished", "complete", "completed", "tick", "ticked",
+    "check", "checked", "wrap", "wrapped", "close", "closed", "already", "promise", "promised",
+    "promises", "owe", "said", "told", "tell", "commit", "committed", "should", "supposed",
+    "ought", "have", "has", "had", "up", "off", "on", "next", "soon", "remind", "reminders",
+}
+
+
+def _task_words(q: Question) -> list[str]:
+    """Content words of a to-do question ("kitchen renovation", "expense report"), without
+    the person or project it names (those are filters of their own)."""
+    names = set((q.person or "").lower().replace(".", "").split())
+    names |= set((q.project or "").lower().split())
+    return [k for k in q.keywords if k not in TASK_GENERIC and k not in names]
 
 
 def _matches(ev: EventHit, keywords: list[str]) -> bool:

@@ -190,7 +190,8 @@ def resolve_date_range(text: str, now: datetime, past: bool = False) -> DateRang
     return read_dates(text, now, past).range
 
 
-def read_dates(text: str, now: datetime, past: bool = False) -> DateReading:
+def read_dates(text: str, now: datetime, past: bool = False, force_past: bool = False,
+               ) -> DateReading:
     """Find the date range, the time of day and "soon" words in a question.
 
     Args:
@@ -198,6 +199,8 @@ def read_dates(text: str, now: datetime, past: bool = False) -> DateReading:
         now: the current time, aware, in the user's zone; every range is in ``now.tzinfo``.
         past: the question is in the past tense, so bare weekdays, dates and months are read as
             the most recent ones instead of the next ones.
+        force_past: read them backwards even after "for"/"by"/"due" (the other reading of a
+            recall question's date: "the summary for June 1" may be last June's).
 
     Returns:
         A ``DateReading``; its range is the first date phrase in reading order.
@@ -215,7 +218,8 @@ def read_dates(text: str, now: datetime, past: bool = False) -> DateReading:
             window = max(0, m.start() - 20)
             opener = _OPEN_START.search(text, window, m.start())
             since = opener is not None and opener.group(1) == "since"
-            backwards = (past or since) and not _FORWARD.search(text, window, m.start())
+            backwards = force_past or ((past or since)
+                                       and not _FORWARD.search(text, window, m.start()))
             hit = handler(m, ctx, backwards, text)
             if hit is None:
                 continue
@@ -484,6 +488,41 @@ def _weekday(m: re.Match[str], c: _Ctx, back: bool, text: str) -> DateRange | No
     return c.day(d, phrase, m.group("part"))
 
 
+def _weekday_of_week(m: re.Match[str], c: _Ctx, back: bool, text: str) -> DateRange | None:
+    """"Thursday next week", "next week on Thursday", "the Friday of last week"."""
+    wd = weekday_number(m.group("wd"))
+    groups = m.groupdict()
+    q = (groups.get("q") or groups.get("q2") or "").strip()
+    week = {"next": 1, "last": -1, "previous": -1, "this": 0, "coming": 1}.get(q, 0)
+    d = monday(c.today) + timedelta(days=7 * week + wd)
+    label = {1: "next week", -1: "last week", 0: "this week"}[week]
+    return c.day(d, f"{WEEKDAY_NAMES[wd]} {label}", m.group("part"))
+
+
+def _weekday_ordinal(m: re.Match[str], c: _Ctx, back: bool, text: str) -> DateRange | None:
+    """"Saturday the 14th": the nearest 14th that is a Saturday (else the nearest 14th)."""
+    wd = weekday_number(m.group("wd"))
+    day = int(m.group("d"))
+    if not 1 <= day <= 31:
+        return None
+    step = -1 if back else 1
+    first = c.today.replace(day=1)
+    fallback = None
+    for k in range(0, 25):
+        try:
+            d = add_months(first, k * step).replace(day=day)
+        except ValueError:
+            continue
+        if (d < c.today) if not back else (d > c.today):
+            continue
+        fallback = fallback or d
+        if d.weekday() == wd:
+            return c.day(d, f"{WEEKDAY_NAMES[wd]} the {day}{_suffix(day)}", m.group("part"))
+    if fallback is None:
+        return None
+    return c.day(fallback, f"the {day}{_suffix(day)}", m.group("part"))
+
+
 def _ordinal_day(m: re.Match[str], c: _Ctx, back: bool, text: str) -> DateRange | None:
     if not (m.group("q") or m.group("the")):
         return None
@@ -566,6 +605,12 @@ _RULES: list[_Rule] = [(re.compile(p), h) for p, h in [
      r"week-?end\b", _weekend),
     (r"\b(?:rest\s+of\s+(?:the\s+|this\s+)?week|later\s+this\s+week|rest\s+of\s+(?:the\s+)?day"
      r"|rest\s+of\s+today|later\s+today|later\s+on\s+today)\b", _rest_of),
+    (r"\b(?:on\s+)?(?:the\s+)?" + _WD_FULL + r"\s+(?:of\s+)?(?:the\s+)?(?P<q>next|last|previous|this"
+     r"|coming)\s+week\b" + _PART, _weekday_of_week),
+    (r"\b(?P<q2>next|last|previous|this|coming)\s+week(?:'s)?\s+(?:on\s+)?" + _WD_FULL + r"\b"
+     + _PART, _weekday_of_week),
+    (r"\b" + _WD_FULL + r",?\s+(?:the\s+)?(?P<d>\d{1,2})(?:st|nd|rd|th)\b(?!\s+(?:of\s+)?"
+     + _MON + r")" + _PART, _weekday_ordinal),
     (r"\b(?P<q>this|next|last|previous|following|current|the\s+following|the\s+previous"
      r"|the\s+current)\s+(?P<unit>week|month|year)\b", _calendar_unit),
     (r"\b(?:in|after)\s+" + _N + r"\s+" + _UNIT + r"\b(?!\s+ago)", _offset_day),

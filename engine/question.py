@@ -65,6 +65,10 @@ class Question:
         keywords: content words for search and matching, lower case.
         next_match: "when is my X" / "my next X": the next matching event or task after now.
         promise: asks what the user promised someone.
+        looks_back: a lookup of the latest past match ("when did I last see Dr. Kim?").
+        priority: asks for important tasks only ("my high-priority tasks", "what's urgent?").
+        other_range: the date phrase read in the other direction ("June 1" last June rather than
+            next June), for searches where the user's data may lie on either side of now.
     """
 
     text: str
@@ -79,6 +83,9 @@ class Question:
     keywords: list[str] = field(default_factory=list)
     next_match: bool = False
     promise: bool = False
+    looks_back: bool = False
+    priority: bool = False
+    other_range: DateRange | None = None
 
 
 def _rx(*patterns: str) -> re.Pattern[str]:
@@ -98,9 +105,11 @@ _PERSONAL = re.compile(r"\b(?:my|mine|our|ours|i|i'm|i've|i'd|i'll|we|we're|we'v
 _PAST = re.compile(
     r"\b(?:did|didn't|was|wasn't|were|happened|said|wrote|sent|went|met|talked|discussed"
     r"|mentioned|told|asked|finished|completed|received|spoke|decided|agreed|replied)\b")
-_FREE = _rx(r"\b(?:am|are|is)\s+(?:i|we|\w+)\s+(?:free|busy|available|booked|around|off)\b",
+_FREE = _rx(r"\b(?:am|are|is)\s+(?!there\b|it\b|this\b|that\b|these\b|those\b|the\b|any\b)"
+            r"(?:i|we|\w+)\s+(?:free|busy|available|booked|around|off)\b",
             r"\bfree\s+(?:time|slots?)\b", r"\b(?:do|will)\s+(?:i|we)\s+have\s+time\b",
-            r"\bwhen\s+(?:am|are)\s+(?:i|we)\s+free\b", r"\bavailab(?:le|ility)\b",
+            r"\bwhen\s+(?:am|are)\s+(?:i|we)\s+(?:free|available)\b",
+            r"\b(?:my|our)\s+availability\b",
             r"\bhave\s+time\s+for\b", r"\bcan\s+i\s+(?:fit|squeeze|book|schedule)\b")
 _DONE = _rx(
     r"\b(?:did|have|had)\s+(?:i|we)\s+(?:finish|finished|complete|completed|get\s+done|got\s+done"
@@ -116,15 +125,20 @@ _OVERDUE = re.compile(r"\b(?:overdue|past\s+due|late\s+on|missed\s+(?:deadlines?
 _PROMISE = _rx(r"\b(?:did|have|had)\s+(?:i|we)\s+(?:promise|commit)", r"\b(?:i|we)\s+promised\b",
                r"\b(?:my|our)\s+promises\b", r"\bpromises?\s+(?:to|i|we)\b",
                r"\b(?:do|did)\s+(?:i|we)\s+owe\b", r"\b(?:i|we)\s+(?:said|told\s+\w+)\s+"
-               r"(?:i|we)(?:'d|\s+would|'ll|\s+will)\b", r"^promises?\b")
+               r"(?:i|we)(?:'d|\s+would|'ll|\s+will)\b", r"^promises?\b",
+               r"\b(?:did|have)\s+(?:i|we)\s+(?:tell|told|say|said\s+to)\s+\w+(?:\s+\w+)?\s+"
+               r"(?:i|we)(?:'d|\s+would|'ll|\s+will|\s+(?:was|were)\s+going\s+to)\b",
+               r"\bwhat\s+(?:i|we)\s+(?:said|told\s+\w+)\s+(?:i|we)(?:'d|\s+would|'ll|\s+will)\b")
 _NEXT = _rx(r"\bwhen(?:'s|\s+is|\s+are|\s+will\s+be)\s+(?:my|our|the|\w+'s)\b",
             r"\bwhen\s+(?:did|was|were)\s+(?:i|we|my|our|the)\s+(?:last\s+)?(?:meet|see|visit"
-            r"|have|go|fly|talk|speak|call)\b",
+            r"|have|go|fly|talk|speak|call|get|do|take|attend|book)\b",
+            r"\bwhen\s+(?:am|are)\s+(?:i|we)\s+(?:at|in|with|visiting|off|away|back)\b",
             r"^(?:is|was|are)\s+(?:my|our|the)\s+.*\b(?:cancell?ed|still\s+on|confirmed|moved"
             r"|postponed|rescheduled|happening)\b",
             r"\bwhen\s+(?:do|will|shall)\s+(?:i|we)\s+(?:have|see|meet|fly|leave|go|get)\b",
             r"\bwhen\s+am\s+i\s+(?:seeing|meeting|flying|leaving|going|having)\b",
             r"\bwhat\s+time\s+(?:is|does|do)\b",
+            r"^where(?:'s|\s+is|\s+are|\s+will\s+be)\s+(?:my|our|the|\w+'s)\s+(?:next\s+)?\w",
             r"\b(?:my|the|our)\s+next\s+(?!week|month|year|weekend|few|couple|\d|days?\b)[a-z]+")
 _CUES: dict[str, list[tuple[re.Pattern[str], int]]] = {
     "todo": [
@@ -136,7 +150,8 @@ _CUES: dict[str, list[tuple[re.Pattern[str], int]]] = {
              r"\bmust\s+do\b", r"\bwork\s+on\s+(?:next|today|now)\b"), 3),
         (_rx(r"\bdue\b", r"\bdeadlines?\b"), 3),
         (_OVERDUE, 4), (_DONE, 4), (_PROMISE, 4), (re.compile(r"\bpromis"), 2),
-        (_rx(r"\bwhat(?:'s|\s+is)\s+(?:left|outstanding|pending|open)\b",
+        (re.compile(r"(?<![\w+])\+[^\W\d_][\w\-]*"), 3),  # a todo.txt +project
+        (_rx(r"\bwhat(?:'s|\s+is)\s+(?:still\s+)?(?:left|outstanding|pending|open)\b",
              r"\bopen\s+(?:items|loops)\b", r"\boutstanding\b", r"\bremind\s+me\s+to\b",
              r"\bpriorit(?:y|ies|ise|ize)\b"), 2),
     ],
@@ -152,7 +167,7 @@ _CUES: dict[str, list[tuple[re.Pattern[str], int]]] = {
         (_FREE, 5), (_NEXT, 3),
     ],
     "recall": [
-        (_rx(r"\b(?:did|does|has|had|will)\s+\S+(?:\s+\S+)?\s+(?:say|write|send|mention|tell"
+        (_rx(r"\b(?:did|does|has|had|will)\s+\S+(?:\s+\S+){0,3}?\s+(?:say|write|send|mention|tell"
              r"|ask|suggest|recommend|propose|reply|answer|share|think|want|email|text|message"
              r"|note|decide|agree|forward|attach)\b"), 4),
         (_rx(r"\b(?:said|says|wrote|written|sent|mentioned|told|asked|suggested|recommended"
@@ -161,6 +176,11 @@ _CUES: dict[str, list[tuple[re.Pattern[str], int]]] = {
              r"|attachments?|letters?|newsletters?|threads?|memos?|minutes)\b"), 3),
         (_rx(r"\b(?:ideas?|thoughts?)\s+(?:about|on|for)\b", r"\bwhat\s+(?:was|were)\s+the\b",
              r"\bwho\s+(?:sent|wrote|said|mentioned|asked|emailed|recommended)\b"), 3),
+        # "why is the studio closed next week?", "how did the meeting go?", "how much was it?":
+        # explanations and amounts are in the user's words, not in calendar rows.
+        (_rx(r"^(?:why|how\s+come)\b",
+             r"^how\s+(?:did|was|were|much|does|do|is|are|can)\b(?!.*\b(?:look|looks|looking|busy"
+             r"|free|many\s+(?:meetings|events|appointments|calls|tasks|things))\b)"), 5),
         (_rx(r"\b(?:find|search|look\s+up|look\s+for|show\s+me|remember|recall|where\s+did)\b",
              r"\b(?:password|address|phone|number|code|pin|account|receipt|invoice|order"
              r"|tracking|recipe|wifi|wi-fi|reference|ideas?|thoughts)\b"), 2),
@@ -179,6 +199,13 @@ _CUES: dict[str, list[tuple[re.Pattern[str], int]]] = {
         (re.compile(r"^who\s+(?:won|invented|discovered|founded|painted|composed|directed)\b"), 5),
     ],
 }
+_LOOKS_BACK = _rx(
+    r"\blast\s+(?!week|month|year|weekend|night|time\b|few|couple|\d|days?\b)[a-z]",
+    r"^when\s+(?:did|was|were)\b", r"\bmost\s+recent\b",
+    r"\bprevious\s+(?!week|month|year|day)[a-z]")
+_PRIORITY = _rx(r"\b(?:high|top|highest)[\s-]+priority\b",
+                r"\bpriority\s+(?:tasks?|items?|a|one|1)\b",
+                r"\b(?:urgent|important|most\s+important)\b", r"\bprioriti[sz]ed\b")
 _FOLLOW = re.compile(r"^(?:(?:and|or|also|so|but|then|ok(?:ay)?)\b|(?:and\s+)?(?:what|how)\s+"
                      r"(?:about|of)\b|same\s+for\b)")
 _RELATIVE = _rx(r"\b(?:the\s+)?(?P<unit>day|week|weekend|month)\s+(?P<dir>after|before)\b"
@@ -202,6 +229,7 @@ why why's will with within without won't would wouldn't yet you you'd you'll you
 yours yourself any anybody everybody everyone everything nothing ok okay hey hi hello thanks
 thank stuff lodger say says said write wrote written send sent mention mentioned told ask asked
 find remember recall remind look search give gave show tell see let make made anything else
+think thinks supposed goes planning
 """.split()) | set("""
 calendar schedule agenda diary planner event events plans planned scheduled todo todos to-do
 to-dos task tasks list free busy available availability booked overdue due deadline deadlines
@@ -264,12 +292,16 @@ def understand(text: str, now: datetime, previous: Question | None = None) -> Qu
     done = intent == "todo" and bool(_DONE.search(body))
     if rng is None and reading.soon and intent in ("schedule", "todo") and not (overdue or done):
         rng = upcoming_range(now)
+    other = read_dates(body, now, not past, force_past=not past).range if rng is not None else None
     return Question(
         text=asked, intent=intent, range=rng, at=reading.at,
+        other_range=other if other is not None and other != rng else None,
         free_check=intent == "schedule" and bool(_FREE.search(body)),
         done=done, overdue=overdue, person=person, project=project, keywords=keywords,
         next_match=intent in ("schedule", "todo") and bool(_NEXT.search(body)),
         promise=intent == "todo" and bool(_PROMISE.search(body)),
+        looks_back=bool(_LOOKS_BACK.search(body)),
+        priority=intent == "todo" and bool(_PRIORITY.search(body)),
     )
 
 
@@ -391,6 +423,19 @@ def _person(text: str) -> str | None:
 
 
 def _name_from(group: str, how: str) -> str | None:
+    name = _name_words(group, how)
+    if not name:
+        return None
+    words = name.split()
+    # "AT&T's" gives "T", "the SAP team" gives "SAP": a single letter or a lone short acronym is
+    # not a person, and it would make every sender containing those letters "the person".
+    if all(len(w) < 2 for w in words) or (len(words) == 1 and words[0].isupper()
+                                            and len(words[0]) <= 4):
+        return None
+    return name
+
+
+def _name_words(group: str, how: str) -> str | None:
     words = [w.rstrip(".").removesuffix("'s") for w in group.split()]
     if how == "lower":
         if any(w.lower() in _NOT_NAMES or not w for w in words):

@@ -29,7 +29,8 @@ from indexing.timeutil import sort_key
 from indexing.vectors import VectorIndex
 
 RRF_K = 60
-QUOTED_WEIGHT = 0.5
+QUOTED_WEIGHT = 0.7
+_FORWARD = re.compile(r"^\s*(?:fw|fwd|wg|tr|rv)\s*:", re.IGNORECASE)
 PERSON_BOOST = 1.5
 CANDIDATES = 60
 _WORD = re.compile(r"[\w'’-]+", re.UNICODE)
@@ -120,11 +121,12 @@ class Retriever:
             if (start or end) and not _in_range(row["date_key"], start, end):
                 continue
             score = ranked[row["chunk_id"]]
-            if row["quoted"]:
-                score *= QUOTED_WEIGHT
+            if row["quoted"] and not _FORWARD.match(row["title"] or ""):
+                score *= QUOTED_WEIGHT  # a forwarded message's quoted part is its content
             if person:
                 score *= _person_weight(row, person)
-            words = {_stem(w) for w in _WORD.findall(f"{row['title']} {row['text']}")}
+            words = {_stem(w) for w in _WORD.findall(
+                f"{row['title']} {_sender(row)} {row['text']}")}
             found = stems & words
             src = Source(
                 path=row["path"], kind=row["kind"], title=row["title"] or "",
@@ -206,18 +208,29 @@ def _in_range(date_key: str | None, start: datetime | None, end: datetime | None
     return not (end is not None and date_key >= (sort_key(end) or ""))
 
 
+def _sender(row) -> str:  # noqa: ANN001
+    """Who wrote a mail chunk (names and address), for matching "what did Priya say"."""
+    if row["kind"] != "email":
+        return ""
+    meta = json.loads(row["meta"] or "{}")
+    return f"{meta.get('from', '')} {meta.get('x_from', '')} {row['from_addr'] or ''}"
+
+
+def _names(text: str, person: str) -> bool:
+    """``person`` as whole words in ``text`` ("Tom" in "Tom Becker <tom@x>", not in "Atom")."""
+    return re.search(rf"(?<!\w){re.escape(person.lower())}(?!\w)", text.lower()) is not None
+
+
 def _person_weight(row, person: str) -> float:  # noqa: ANN001
     """Mail from the person counts most, mail to them a little, a note naming them in its title
     too: "what did Tom say" is about what Tom wrote."""
-    p = person.lower()
     if row["kind"] == "email":
-        meta = json.loads(row["meta"] or "{}")
-        sender = f"{meta.get('from', '')} {meta.get('x_from', '')} {row['from_addr'] or ''}"
-        if p in sender.lower():
+        if _names(_sender(row), person):
             return PERSON_BOOST
+        meta = json.loads(row["meta"] or "{}")
         to = " ".join(str(meta.get(k, "")) for k in ("to_names", "x_to", "to", "cc"))
-        return 1.1 if p in to.lower() else 1.0
-    return 1.2 if p in (row["title"] or "").lower() else 1.0
+        return 1.1 if _names(to, person) else 1.0
+    return 1.2 if _names(row["title"] or "", person) else 1.0
 
 
 def make_snippet(text: str, stems: set[str], weights: dict[str, float] | None = None,

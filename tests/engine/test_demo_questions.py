@@ -8,15 +8,12 @@ facts must not change.
 from __future__ import annotations
 
 import os
-import shutil
 from datetime import datetime
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from engine.session import make_answerer
-from indexing.workspace import Workspace
 
 ZONE = ZoneInfo("Europe/Berlin")
 NOW = datetime(2026, 3, 25, 9, 0, tzinfo=ZONE)
@@ -95,19 +92,6 @@ RECALL = [
     ("Why did I cancel the site visit?", "20260319142005.1002@example.org"),
     ("What's in the lentil soup recipe?", "Lentil soup.md"),
 ]
-
-
-@pytest.fixture(scope="module")
-def demo_ws(tmp_path_factory) -> Workspace:
-    """The demo data indexed once with the real embedder."""
-    root = tmp_path_factory.mktemp("demo")
-    data = Path(root) / "demo"
-    shutil.copytree(Path(__file__).resolve().parents[2] / "assets" / "demo", data)
-    ws = Workspace.open(Path(root) / "lodger-data", embedder="minilm")
-    ws.indexer().index([str(data)])
-    ws.remember([str(data)])
-    yield ws
-    ws.close()
 
 
 @pytest.fixture(scope="module")

@@ -24,7 +24,7 @@ from engine.agenda import GENERIC, Agenda, EventHit, TaskHit
 from engine.daterange import DateRange
 from engine.llm import ChatModel
 from engine.question import Question, understand
-from engine.render import day, event_line, iso, task_line
+from engine.render import REFERENCE_YEAR, day, event_line, iso, task_line
 from engine.retrieval import Retriever, Source
 
 MIN_COSINE = 0.5
@@ -103,6 +103,14 @@ class Answerer:
         """Yield the plan (an ``Answer``), then text pieces, then the final ``Answer``."""
         t0 = time.perf_counter()
         now = now.astimezone(self.zone)
+        year = REFERENCE_YEAR.set(now.year)
+        try:
+            yield from self._ask(text, now, previous, use_llm, stop_event, t0)
+        finally:
+            REFERENCE_YEAR.reset(year)
+
+    def _ask(self, text: str, now: datetime, previous: Question | None, use_llm: bool,
+             stop_event: threading.Event | None, t0: float) -> Iterator[Answer | str]:
         q = understand(text, now, previous)
         ans = Answer(q, now)
         ans.timings = {"retrieve_ms": 0.0, "first_token_ms": None, "total_ms": 0.0, "tokens": 0}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 
 from engine.answer import Answer
@@ -64,5 +65,24 @@ def _print_sources(ans: Answer) -> None:
         return
     print("\nSources:")
     for i, s in enumerate(ans.sources, 1):
-        loc = f" ({s.locator})" if s.locator else ""
-        print(f"  [{i}] {s.title} — {s.path}{loc}")
+        print(f"  [{i}] {source_line(s)}")
+
+
+def source_line(s) -> str:  # noqa: ANN001 - an engine.retrieval.Source
+    """One readable line per source: what it is, the file (with ~ for home) and where in it.
+
+    Mail shows its Message-ID (what opens it), notes their line; calendar UIDs are long opaque
+    strings, so an event shows its file only.
+    """
+    path = s.path
+    home = os.path.expanduser("~")
+    if home not in ("", "/") and path.startswith(home + os.sep):
+        path = "~" + path[len(home):]
+    where = ""
+    if s.kind == "email" and s.locator:
+        where = f" <{s.locator.strip('<>')}>"
+    elif s.kind in ("note", "todo") and s.locator:
+        where = f":{s.locator.removeprefix('L')}" if s.locator.startswith("L") else ""
+    kind = {"email": "mail", "calendar": "event", "note": "note", "todo": "to-do"}.get(s.kind,
+                                                                                    s.kind)
+    return f"{s.title} ({kind}) — {path}{where}"

@@ -6,14 +6,39 @@ here exactly, so schedule and to-do answers are right with no LLM at all.
 
 from __future__ import annotations
 
+import contextvars
+import re
 from datetime import date, datetime, timedelta, tzinfo
 
 from engine.agenda import EventHit, TaskHit
 from indexing.timeutil import localize
 
 
+# The year of the question's "now": dates in another year are written with their year.
+REFERENCE_YEAR: contextvars.ContextVar[int | None] = contextvars.ContextVar(
+    "lodger_reference_year", default=None)
+
+
 def day(d: date) -> str:
-    return f"{d:%a} {d.day} {d:%b}"
+    ref = REFERENCE_YEAR.get()
+    year = f" {d.year}" if ref is not None and d.year != ref else ""
+    return f"{d:%a} {d.day} {d:%b}{year}"
+
+
+def person_name(person: str) -> str:
+    """"Priya Raman <priya@x.com>" -> "Priya Raman"; a bare address stays as it is."""
+    name = re.sub(r"\s*<[^>]*>\s*", " ", person).strip().strip('"')
+    return name or person.strip("<>")
+
+
+def promise_title(title: str, person: str) -> str:
+    """A promise as the user would say it afterwards: "Send you the invoice" promised to Priya
+    reads "Send Priya the invoice"."""
+    first = person_name(person).split()[0] if person_name(person) else ""
+    if not first or "@" in first:
+        return title
+    title = re.sub(r"\byour\b", f"{first}'s", title)
+    return re.sub(r"\byou\b", first, title)
 
 
 def clock(t: datetime) -> str:
@@ -58,13 +83,15 @@ def task_line(task: TaskHit, zone: tzinfo, n: int | None = None, done: bool = Fa
         bits.append(f"due {due_text(task.due, zone)}")
     if task.priority:
         bits.append(f"priority {task.priority}")
+    title = task.title
     if task.origin == "promise" and task.person:
-        bits.append(f"promised to {task.person}")
+        bits.append(f"promised to {person_name(task.person)}")
+        title = promise_title(title, task.person)
     elif task.project:
         bits.append(task.project)
     extra = f" ({', '.join(bits)})" if bits else ""
     cite = f" [{n}]" if n else ""
-    return f"- {task.title}{extra}{cite}"
+    return f"- {title}{extra}{cite}"
 
 
 def iso(value: date | datetime | None, zone: tzinfo) -> str | None:

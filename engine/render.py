@@ -13,7 +13,6 @@ from datetime import date, datetime, timedelta, tzinfo
 from engine.agenda import EventHit, TaskHit
 from indexing.timeutil import localize
 
-
 # The year of the question's "now": dates in another year are written with their year.
 REFERENCE_YEAR: contextvars.ContextVar[int | None] = contextvars.ContextVar(
     "lodger_reference_year", default=None)

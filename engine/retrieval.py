@@ -14,6 +14,7 @@ that "what is my passport number?" gets "not found" rather than the least bad ch
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import os
@@ -60,6 +61,7 @@ class Source:
                 "locator": self.locator, "snippet": self.snippet, "score": round(self.score, 6)}
 
 
+@functools.lru_cache(maxsize=65536)
 def _stem(word: str) -> str:
     w = word.lower().strip("'’-")
     for suffix in ("ing", "es", "ed", "s"):
@@ -95,26 +97,37 @@ class Retriever:
         keywords = [w for w in keywords if w] or [w for w in _WORD.findall(query) if len(w) > 2]
         ranked: dict[str, float] = {}
         cosines: dict[str, float] = {}
-        vec_hits = self.vectors.query(self.embedder.embed_query(query), CANDIDATES)
+        dated = start is not None or end is not None
+        # With a date filter most vector neighbours fall outside it: look further.
+        vec_hits = self.vectors.query(self.embedder.embed_query(query),
+                                      CANDIDATES * (4 if dated else 1))
         for rank, (cid, cos) in enumerate(vec_hits):
             ranked[cid] = ranked.get(cid, 0.0) + 1.0 / (RRF_K + rank + 1)
             cosines[cid] = cos
         match = fts_query(list(keywords) + ([person] if person else []))
-        if match:
+        if match and dated:
+            # The keyword side filters by date in SQL, so in-range chunks are not crowded out.
+            rows = self.store.query(
+                "SELECT f.chunk_id FROM chunks_fts f JOIN chunks c ON c.chunk_id = f.chunk_id"
+                " JOIN documents d ON d.doc_id = c.doc_id WHERE chunks_fts MATCH ?"
+                " AND d.date_key >= ? AND d.date_key < ? ORDER BY bm25(chunks_fts) LIMIT ?",
+                (match, sort_key(start) if start else "", sort_key(end) if end else "\uffff",
+                 CANDIDATES))
+        elif match:
             rows = self.store.query(
                 "SELECT chunk_id FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY bm25(chunks_fts)"
                 " LIMIT ?", (match, CANDIDATES))
+        else:
+            rows = []
+        if rows:
             for rank, r in enumerate(rows):
                 ranked[r[0]] = ranked.get(r[0], 0.0) + 1.0 / (RRF_K + rank + 1)
         if not ranked:
             self.last_ms = (time.perf_counter() - t0) * 1000
             return []
         rows = self._chunk_rows(list(ranked))
-        stems = {_stem(w) for w in keywords}
-        weights = self._idf(stems)
-        person_stems = {_stem(w) for w in _WORD.findall(person or "")}
-        total_weight = sum(weights.values()) or 1.0
-        best: dict[str, Source] = {}
+        # Rank first (cheap), then do the word work (coverage, snippet) for the top k only.
+        best: dict[str, tuple[float, object]] = {}
         for row in rows:
             if kinds and row["kind"] not in kinds:
                 continue
@@ -125,10 +138,20 @@ class Retriever:
                 score *= QUOTED_WEIGHT  # a forwarded message's quoted part is its content
             if person:
                 score *= _person_weight(row, person)
+            cur = best.get(row["doc_id"])
+            if cur is None or score > cur[0]:
+                best[row["doc_id"]] = (score, row)
+        top = sorted(best.values(), key=lambda x: -x[0])[:k]
+        stems = {_stem(w) for w in keywords}
+        weights = self._idf(stems) if top else {}
+        person_stems = {_stem(w) for w in _WORD.findall(person or "")}
+        total_weight = sum(weights.values()) or 1.0
+        out: list[Source] = []
+        for score, row in top:
             words = {_stem(w) for w in _WORD.findall(
                 f"{row['title']} {_sender(row)} {row['text']}")}
             found = stems & words
-            src = Source(
+            out.append(Source(
                 path=row["path"], kind=row["kind"], title=row["title"] or "",
                 locator=_locator(row),
                 snippet=make_snippet(row["text"], stems - person_stems, weights),
@@ -137,11 +160,7 @@ class Retriever:
                 coverage=sum(weights[w] for w in found) / total_weight if stems else 0.0,
                 cosine=cosines.get(row["chunk_id"], 0.0),
                 matched=sorted({w for w in _WORD.findall(row["text"]) if _stem(w) in found}),
-            )
-            cur = best.get(row["doc_id"])
-            if cur is None or src.score > cur.score:
-                best[row["doc_id"]] = src
-        out = sorted(best.values(), key=lambda s: -s.score)[:k]
+            ))
         for src in out:
             if src.kind in ("note", "todo") and src.line:
                 src.line = snippet_line(src.path, src.line, src.snippet)
@@ -218,7 +237,12 @@ def _sender(row) -> str:  # noqa: ANN001
 
 def _names(text: str, person: str) -> bool:
     """``person`` as whole words in ``text`` ("Tom" in "Tom Becker <tom@x>", not in "Atom")."""
-    return re.search(rf"(?<!\w){re.escape(person.lower())}(?!\w)", text.lower()) is not None
+    return _name_pattern(person.lower()).search(text.lower()) is not None
+
+
+@functools.lru_cache(maxsize=256)
+def _name_pattern(person: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<!\w){re.escape(person)}(?!\w)")
 
 
 def _person_weight(row, person: str) -> float:  # noqa: ANN001

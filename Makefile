@@ -65,7 +65,7 @@ test: $(STAMP)
 test-fast: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -m "not slow and not model"
 
-# Every benchmark, one table, JSON in bench/results/ (about 20 minutes on two cores; BENCH_ARGS=--quick
+# Every benchmark, one table, JSON in bench/results/ (20-25 minutes on two cores; BENCH_ARGS=--quick
 # for a few minutes, or e.g. BENCH_ARGS="--only embed,index").
 bench: $(STAMP)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import time
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,7 @@ from indexing.settings import Settings
 
 log = logging.getLogger("lodger.app")
 
+ANSWER_PAUSE_MAX_S = 60.0  # indexing never waits longer than this for one answer
 ENV_NOW = "LODGER_NOW"  # hidden: answer as if it were this time (screenshots, demos)
 
 
@@ -56,6 +58,7 @@ class Backend(QObject):
         self._opened: Any = None  # the same, set on the indexing lane as soon as it is open
         self.answerer: Any = None
         self.ready = threading.Event()
+        self.answering = threading.Event()  # set while a question is being answered
         self.open_error: str | None = None
         self.paused = False
         self.watcher: Any = None
@@ -140,12 +143,17 @@ class Backend(QObject):
         if self.ws is None:
             raise RuntimeError(self.open_error or "the index could not be opened")
         answerer = self._answerer(zone, job)
+        # The model and the embedder both want every core, and llama.cpp slows down badly when
+        # it shares them: indexing waits between files while an answer is being written.
+        self.answering.set()
         try:
             yield from answerer.ask(text, now, previous, stop_event=job.stop_event)
         except ModelError as exc:
             answerer.llm = None
             job.report(Notice(describe_error(exc)))
             yield from answerer.ask(text, now, previous, use_llm=False, stop_event=job.stop_event)
+        finally:
+            self.answering.clear()
 
     def _answerer(self, zone: Any, job: Job) -> Any:
         """Built on the model lane on first use; the model itself loads when first needed."""
@@ -186,6 +194,11 @@ class Backend(QObject):
         def progress(done: int, total: int, path: str) -> None:
             job.check_stop()
             job.report((done, total, path))
+            waited = 0.0
+            while self.answering.is_set() and waited < ANSWER_PAUSE_MAX_S:
+                job.check_stop()
+                time.sleep(0.05)
+                waited += 0.05
         bad = [r for r in roots if not os.path.isdir(r) or not os.access(r, os.R_OK | os.X_OK)]
         for r in bad:
             job.report(Notice(f"The folder {r} cannot be read (missing or no permission)."))

@@ -51,3 +51,32 @@ def test_new_file_is_indexed_while_the_app_runs_and_pause_holds_changes(qtbot, t
     finally:
         backend.shutdown()
     assert backend.watcher is None
+
+
+def test_indexing_waits_between_files_while_an_answer_is_written(qtbot, tmp_path):
+    """With an answer in progress the indexing lane holds after the current file, then goes on."""
+    from app.backend import Backend
+
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    for i in range(4):
+        (notes / f"n{i}.md").write_text(f"# Note {i}\n\nText {i}.\n", encoding="utf-8")
+    data = tmp_path / "data"
+    data.mkdir()
+    backend = Backend(data, embedder="hash", watch=False, check_index=False)
+    seen: list[int] = []
+    backend.index_progress.connect(lambda done, total, path: seen.append(done))
+    try:
+        backend.start()
+        qtbot.waitUntil(lambda: backend.ws is not None, timeout=30_000)
+        backend.answering.set()
+        backend.index_folders([str(notes)])
+        qtbot.waitUntil(lambda: len(seen) >= 1, timeout=10_000)
+        qtbot.wait(600)
+        held = list(seen)
+        assert len(held) == 1  # one file done, then waiting for the answer
+        backend.answering.clear()
+        qtbot.waitUntil(lambda: len(set(backend.ws.store.all_file_paths())) == 4, timeout=10_000)
+    finally:
+        backend.answering.clear()
+        backend.shutdown()

@@ -92,6 +92,7 @@ class Answerer:
         self.llm = llm
         self.min_params = min_params
         self._use_llm = True  # for the question being answered (one at a time)
+        self._stop_event: threading.Event | None = None
 
     @property
     def zone(self) -> tzinfo:
@@ -116,6 +117,7 @@ class Answerer:
         ans.timings = {"retrieve_ms": 0.0, "first_token_ms": None, "total_ms": 0.0, "tokens": 0}
         llm = self.llm if use_llm else None
         self._use_llm = use_llm
+        self._stop_event = stop_event
         if q.intent == "schedule":
             body = self._schedule(q, ans)
         elif q.intent == "todo":
@@ -416,7 +418,7 @@ class Answerer:
                 cite_fallback: int) -> Iterator[str]:
         t0 = time.perf_counter()
         text = []
-        for piece in llm.stream(messages, max_tokens=256):
+        for piece in llm.stream(messages, max_tokens=256, stop_event=self._stop_event):
             if not text:
                 ans.timings["_first"] = (time.perf_counter() - t0) * 1000
             ans.timings["tokens"] = ans.timings.get("tokens", 0) + 1

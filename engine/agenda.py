@@ -125,12 +125,15 @@ class Agenda:
         return [h for h in timed if not h.cancelled], [h for h in timed if h.cancelled]
 
     def next_event(self, keywords: Sequence[str], now: datetime, backwards: bool = False,
-                   ) -> tuple[EventHit | None, bool]:
+                   required: Sequence[str] = ()) -> tuple[EventHit | None, bool]:
         """The next event matching the keywords, or with ``backwards`` the latest one before now
         (either falls back to the other side); returns (hit, is_future).
 
         Rare words weigh more than common ones: for "my flight to Lisbon" the one event naming
-        Lisbon beats the many flights, whatever their dates.
+        Lisbon beats the many flights, whatever their dates; and when no event names Lisbon,
+        a flight to Tokyo is not the answer: the best event must hold at least half of the
+        weight of the ``required`` words (names of places and things the question capitalises;
+        common words like "parents" may be paraphrased in the event, "Mom & Dad").
         """
         words = [w.lower() for w in keywords if w]
         specific = [w for w in words if w not in GENERIC] or words
@@ -148,6 +151,11 @@ class Agenda:
         scores = {id(h): sum(weights[w] for w in specific if _has(h, w)) for h in hits}
         top = max(scores.values())
         hits = [h for h in hits if scores[id(h)] >= top - 1e-9]
+        must = [w for w in specific if w in {r.lower() for r in required}]
+        needed = sum(weights[w] for w in must)
+        if needed and sum(weights[w] for w in must if _has(hits[0], w)) < 0.5 * needed:
+            return None, False
+        hits = [h for h in hits if scores[id(h)] >= top - 1e-9]
         future = [h for h in hits if h.end > now]
         past = [h for h in hits if h.end <= now]
         if backwards and past:
@@ -162,7 +170,7 @@ class Agenda:
         out = {}
         for w in words:
             df = len({h.uid or h.title for h in hits if _has(h, w)})
-            out[w] = math.log((total + 1) / (df + 0.5)) if df else 0.0
+            out[w] = math.log((total + 1) / (df + 0.5))  # a word no event has weighs most
         return out
 
     # ----- tasks ------------------------------------------------------------------------------

@@ -209,8 +209,10 @@ class Answerer:
         return iter([text])
 
     def _next_event(self, q: Question, ans: Answer, content: list[str]) -> Iterator[str]:
+        person = set((q.person or "").lower().replace(".", "").split())
+        required = [w for w in _proper_words(q.text) if w not in person]
         hit, future = self.agenda.next_event(content or q.keywords, ans.now,
-                                             backwards=q.looks_back)
+                                             backwards=q.looks_back, required=required)
         if hit is None:
             what = " ".join(content or q.keywords) or "matching"
             return self._recall_instead(q, ans, f"I couldn't find a {what} event on your "
@@ -486,6 +488,19 @@ def _task_words(q: Question) -> list[str]:
     names = set((q.person or "").lower().replace(".", "").split())
     names |= set((q.project or "").lower().split())
     return [k for k in q.keywords if k not in TASK_GENERIC and k not in names]
+
+
+def _proper_words(text: str) -> list[str]:
+    """Words the question capitalises inside the sentence ("my flight to Lisbon"), lower case:
+    names of places and things that an answer must contain."""
+    out = []
+    for m in re.finditer(r"(?<![\w'])([A-Z][\w'\-]+)", text):
+        before = text[:m.start()].rstrip()
+        if not before or before[-1] in ".?!:\"“(":
+            continue  # the first word of a sentence is capitalised anyway
+        if m.group(1) not in ("I", "I'm", "I'd", "I'll", "I've"):
+            out.append(m.group(1).lower().removesuffix("'s"))
+    return out
 
 
 def _matches(ev: EventHit, keywords: list[str]) -> bool:

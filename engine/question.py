@@ -179,6 +179,8 @@ _CUES: dict[str, list[tuple[re.Pattern[str], int]]] = {
         # "why is the studio closed next week?", "how did the meeting go?", "how much was it?":
         # explanations and amounts are in the user's words, not in calendar rows.
         (_rx(r"^(?:why|how\s+come)\b",
+             r"^when\s+(?:does|did|will|do)\s+(?!i\b|we\b)[\w.]+(?:\s+[A-Z][\w.]*)?\s+(?:need|want"
+             r"|expect|require|ask\s+for|wants|needs)\b",
              r"^how\s+(?:did|was|were|much|does|do|is|are|can)\b(?!.*\b(?:look|looks|looking|busy"
              r"|free|many\s+(?:meetings|events|appointments|calls|tasks|things))\b)"), 5),
         (_rx(r"\b(?:find|search|look\s+up|look\s+for|show\s+me|remember|recall|where\s+did)\b",

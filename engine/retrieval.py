@@ -22,14 +22,17 @@ import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from indexing.embedder import Embedder
 from indexing.store import Store
-from indexing.timeutil import sort_key
+from indexing.timeutil import from_iso, sort_key, within
 from indexing.vectors import VectorIndex
 
 RRF_K = 60
+# Floating dates (daily notes) are keyed as if UTC: the SQL prefilter widens by the largest
+# zone offset, and `within` then decides exactly in the user's zone.
+DATE_SLACK = timedelta(hours=15)
 QUOTED_WEIGHT = 0.7
 _FORWARD = re.compile(r"^\s*(?:fw|fwd|wg|tr|rv)\s*:", re.IGNORECASE)
 PERSON_BOOST = 1.5
@@ -111,8 +114,8 @@ class Retriever:
                 "SELECT f.chunk_id FROM chunks_fts f JOIN chunks c ON c.chunk_id = f.chunk_id"
                 " JOIN documents d ON d.doc_id = c.doc_id WHERE chunks_fts MATCH ?"
                 " AND d.date_key >= ? AND d.date_key < ? ORDER BY bm25(chunks_fts) LIMIT ?",
-                (match, sort_key(start) if start else "", sort_key(end) if end else "\uffff",
-                 CANDIDATES))
+                (match, sort_key(start - DATE_SLACK) if start else "",
+                 sort_key(end + DATE_SLACK) if end else "\uffff", CANDIDATES))
         elif match:
             rows = self.store.query(
                 "SELECT chunk_id FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY bm25(chunks_fts)"
@@ -131,7 +134,7 @@ class Retriever:
         for row in rows:
             if kinds and row["kind"] not in kinds:
                 continue
-            if (start or end) and not _in_range(row["date_key"], start, end):
+            if (start or end) and not within(from_iso(row["date"]), start, end):
                 continue
             score = ranked[row["chunk_id"]]
             if row["quoted"] and not _FORWARD.match(row["title"] or ""):
@@ -217,14 +220,6 @@ def snippet_line(path: str, chunk_line: int, snippet: str, max_bytes: int = 2_00
         if " ".join(_WORD.findall(lines[n - 1])).find(probe) >= 0:
             return n
     return chunk_line
-
-
-def _in_range(date_key: str | None, start: datetime | None, end: datetime | None) -> bool:
-    if date_key is None:
-        return False
-    if start is not None and date_key < (sort_key(start) or ""):
-        return False
-    return not (end is not None and date_key >= (sort_key(end) or ""))
 
 
 def _sender(row) -> str:  # noqa: ANN001

@@ -1,57 +1,43 @@
 """Reading iCalendar (.ics) files: events expanded into occurrences, to-dos into tasks.
 
-Occurrences are expanded with ``recurring-ical-events`` over a window (one year back, two years
-ahead by default), which honours RRULE, RDATE, EXDATE, RECURRENCE-ID overrides and time zones
-(VTIMEZONE, IANA and Windows names) across daylight-saving changes. Times keep their nature: aware
-when the source has a zone, naive for floating times, ``date`` for all-day events. Cancelled
-occurrences are kept with their status so that answers can say "cancelled" rather than forget them.
-A broken series is skipped and reported; the rest of the calendar is still read.
+Occurrences are expanded with ``recurring-ical-events``, which honours RRULE, RDATE, EXDATE,
+RECURRENCE-ID overrides and time zones (VTIMEZONE, IANA and Windows names) across daylight-saving
+changes. A repeating series has no end, so it is expanded over windows: one year back to two years
+ahead of today, and two years either side of the calendar's own time (its latest DTSTART, and its
+latest LAST-MODIFIED/DTSTAMP), so that an export from years ago still has its weekly meetings
+around the time it was made. Overlapping windows are merged. At most ``MAX_OCCURRENCES`` repeating
+occurrences are kept per file; past that, a window is narrowed around its centre, so what is kept
+is the occurrences nearest today and the data's own time. Events that happen once are kept
+wherever they fall. Times keep their nature: aware when the source has a zone, naive for floating
+times, ``date`` for all-day events. Cancelled occurrences are kept with their status so that
+answers can say "cancelled" rather than forget them; cancelled to-dos are not tasks (neither open
+nor done). A broken series is skipped and reported; the rest of the calendar is still read. The
+text shown for an event gives its wall time and a readable zone ("15:00 EDT", "UTC+01:00").
 """
 
 from __future__ import annotations
 
 import re
 import warnings
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from indexing.model import Document, Item, ParseResult, Segment, Skipped
 from indexing.reading import SkipFile, read_bytes
+from indexing.recurrence import MAX_OCCURRENCES, Window, default_window, expand, expansion_windows
+from indexing.recurrence import instant_key as _iso
+from indexing.recurrence import prop_text as _text
+from indexing.recurrence import prop_when as _when
+from indexing.recurrence import short_error as _short
+from indexing.recurrence import to_utc as _utc
+
+__all__ = ["MAX_OCCURRENCES", "default_window", "describe_rrule", "parse_ics_bytes",
+           "parse_ics_file"]
 
 WEEKDAYS = {"MO": "Monday", "TU": "Tuesday", "WE": "Wednesday", "TH": "Thursday",
             "FR": "Friday", "SA": "Saturday", "SU": "Sunday"}
-MAX_OCCURRENCES = 5000  # per file; a FREQ=MINUTELY series must not flood the store
-
-
-def default_window(now: datetime | None = None) -> tuple[datetime, datetime]:
-    """One year before ``now`` to two years after it (aware, UTC)."""
-    now = now or datetime.now(UTC)
-    return now - timedelta(days=365), now + timedelta(days=730)
-
-
-def _text(comp: Any, key: str) -> str:
-    value = comp.get(key)
-    if value is None:
-        return ""
-    if isinstance(value, list):
-        value = value[0]
-    return str(value).strip()
-
-
-def _when(comp: Any, key: str) -> date | datetime | None:
-    try:
-        prop = comp.get(key)
-        if isinstance(prop, list):
-            prop = prop[0] if prop else None
-        if prop is None:
-            return None
-        value = prop.dt
-    except Exception:  # icalendar raises on access to a broken property
-        return None
-    if isinstance(value, datetime | date):
-        return value
-    return None
 
 
 def _duration(comp: Any) -> timedelta | None:
@@ -116,13 +102,69 @@ def describe_rrule(rrule: Any) -> str:
     return words
 
 
-def _fmt(value: date | datetime | None) -> str:
+def _fmt(value: date | datetime | None, calendar_zone: tzinfo | None = None) -> str:
+    """"Thu 29 Oct 2026 15:00 EDT": wall time and a readable zone; floating times and dates as
+    written. ``calendar_zone`` (X-WR-TIMEZONE) is where UTC times are shown."""
     if value is None:
         return ""
     if isinstance(value, datetime):
-        zone = f" {value.tzinfo}" if value.tzinfo is not None else ""
-        return f"{value:%a %d %b %Y %H:%M}{zone}"
+        if value.tzinfo is None:
+            return f"{value:%a %d %b %Y %H:%M}"
+        value = _shown(value, calendar_zone)
+        return f"{value:%a %d %b %Y %H:%M} {_zone_label(value)}"
     return f"{value:%a %d %b %Y}"
+
+
+def _shown(value: datetime, calendar_zone: tzinfo | None) -> datetime:
+    """The aware ``value`` in the zone to show it in: a UTC time in the calendar's own zone, a
+    VTIMEZONE or Windows-named zone as the IANA zone it names when their offsets agree."""
+    if calendar_zone is not None and value.utcoffset() == timedelta(0) and (
+            value.tzname() or "").upper() in ("UTC", "Z", "ETC/UTC"):
+        return value.astimezone(calendar_zone)
+    zone = _iana(value.tzinfo)
+    if zone is not None and zone is not value.tzinfo:
+        converted = value.astimezone(zone)
+        if converted.utcoffset() == value.utcoffset():
+            return converted
+    return value
+
+
+def _iana(zone: tzinfo | None) -> ZoneInfo | None:
+    """The IANA zone a tzinfo stands for (ZoneInfo, pytz, a VTIMEZONE or Windows TZID), or None."""
+    if zone is None or isinstance(zone, ZoneInfo):
+        return zone
+    name = str(getattr(zone, "zone", None) or getattr(zone, "_tzid", None) or "").strip()
+    if not name:
+        return None
+    try:
+        from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
+
+        name = WINDOWS_TO_OLSON.get(name, name)
+    except ImportError:
+        pass
+    try:
+        return ZoneInfo(name)
+    except (ValueError, KeyError, OSError):  # not an IANA name
+        return None
+
+
+def _zone_label(value: datetime) -> str:
+    """"EDT", "CET", "UTC" when the zone has a real abbreviation, else the offset "UTC+05:30"."""
+    name = value.tzname() or ""
+    if re.fullmatch(r"[A-Z]{2,5}", name) and name != "LMT":
+        return name
+    offset = value.utcoffset() or timedelta(0)
+    sign = "-" if offset < timedelta(0) else "+"
+    minutes = abs(int(offset.total_seconds())) // 60
+    return f"UTC{sign}{minutes // 60:02d}:{minutes % 60:02d}" if minutes else "UTC"
+
+
+def _calendar_zone(cal: Any) -> ZoneInfo | None:
+    name = _text(cal, "X-WR-TIMEZONE")
+    try:
+        return ZoneInfo(name) if name else None
+    except (ValueError, KeyError, OSError):
+        return None
 
 
 def _load(data: bytes) -> Any:
@@ -151,59 +193,6 @@ def _load(data: bytes) -> Any:
     return cal
 
 
-def _short(exc: BaseException) -> str:
-    msg = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return msg[:160]
-
-
-def _between(cal: Any, start: datetime, end: datetime) -> list[Any]:
-    import recurring_ical_events
-
-    out = []
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        query = recurring_ical_events.of(cal, components=("VEVENT",), skip_bad_series=True)
-        for occ in query.between(start, end):
-            out.append(occ)
-            if len(out) >= MAX_OCCURRENCES:
-                break
-    return out
-
-
-def _expand(cal: Any, start: datetime, end: datetime, skipped: list[str]) -> list[Any]:
-    """All occurrences in the window; when one event breaks the expansion, each series is
-    expanded on its own and only the broken ones are reported."""
-    try:
-        out = _between(cal, start, end)
-    except Exception:
-        out = []
-        import icalendar
-
-        timezones = list(cal.walk("VTIMEZONE"))
-        series: dict[str, list[Any]] = {}
-        for comp in cal.walk("VEVENT"):
-            series.setdefault(_text(comp, "UID") or f"#{id(comp)}", []).append(comp)
-        for uid, comps in series.items():
-            title = _text(comps[0], "SUMMARY") or "(untitled)"
-            if _when(comps[0], "DTSTART") is None:
-                skipped.append(f"event '{title}' has no valid start (DTSTART); left out")
-                continue
-            sub = icalendar.Calendar()
-            for tz in timezones:
-                sub.add_component(tz)
-            for comp in comps:
-                sub.add_component(comp)
-            try:
-                out += _between(sub, start, end)
-            except Exception as exc:
-                skipped.append(f"event '{title}' (UID {uid}) could not be expanded "
-                               f"({_short(exc)}); listed as written")
-                out += [c for c in comps if _when(c, "DTSTART") is not None]
-    if len(out) >= MAX_OCCURRENCES:
-        skipped.append(f"more than {MAX_OCCURRENCES} occurrences; the rest were left out")
-    return out
-
-
 def parse_ics_bytes(data: bytes, path: str, window_start: datetime | None = None,
                     window_end: datetime | None = None,
                     problems: list[str] | None = None) -> list[Item]:
@@ -213,15 +202,19 @@ def parse_ics_bytes(data: bytes, path: str, window_start: datetime | None = None
         SkipFile: when the data is not a calendar at all.
     """
     cal = _load(data)
-    start, end = default_window()
-    start, end = window_start or start, window_end or end
+    if window_start is None and window_end is None:
+        windows = expansion_windows(cal)
+    else:
+        start, end = default_window()
+        start, end = window_start or start, window_end or end
+        windows = [Window(start, end, (start + (end - start) / 2,))]
     problems = problems if problems is not None else []
     recurring = {
         _text(c, "UID") for c in cal.walk("VEVENT")
         if c.get("RRULE") or c.get("RDATE") or c.get("RECURRENCE-ID")
     }
-    occurrences = _expand(cal, start, end, problems)
-    occurrences += _single_events_outside(cal, recurring, occurrences, start, end)
+    occurrences = expand(cal, windows, recurring, problems)
+    occurrences += _single_events_outside(cal, recurring, occurrences, windows)
     items: list[Item] = []
     for occ in occurrences:
         try:
@@ -230,12 +223,13 @@ def parse_ics_bytes(data: bytes, path: str, window_start: datetime | None = None
             problems.append(f"event '{_text(occ, 'SUMMARY') or '(untitled)'}' could not be read "
                             f"({_short(exc)}); left out")
     for todo in cal.walk("VTODO"):
-        items.append(_task_item(todo))
+        if _text(todo, "STATUS").upper() != "CANCELLED":  # neither open nor done
+            items.append(_task_item(todo))
     return items
 
 
 def _single_events_outside(cal: Any, recurring: set[str], found: list[Any],
-                           start: datetime, end: datetime) -> list[Any]:
+                           windows: list[Window]) -> list[Any]:
     """Events that happen once are kept wherever they fall: the window only bounds how far a
     repeating series is expanded ("when did I last see the dentist?" may reach back years)."""
     seen = {(_text(o, "UID"), _iso(_when(o, "DTSTART"))) for o in found}
@@ -247,24 +241,11 @@ def _single_events_outside(cal: Any, recurring: set[str], found: list[Any],
             continue
         last = _when(comp, "DTEND") or first
         a, b = sorted((_utc(first), _utc(last)))
-        inside = a < end and (b > start or a >= start)  # the expansion already returned it
+        inside = any(a < w.end and (b > w.start or a >= w.start) for w in windows)
         if not inside and (uid, _iso(first)) not in seen:
             extra.append(comp)
             seen.add((uid, _iso(first)))
     return extra
-
-
-def _utc(value: date | datetime) -> datetime:
-    if not isinstance(value, datetime):
-        value = datetime(value.year, value.month, value.day)
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-def _iso(value: date | datetime | None) -> str:
-    """A key for the same instant however it is written (a zone may be shown converted)."""
-    if isinstance(value, datetime) and value.tzinfo is not None:
-        return value.astimezone(UTC).isoformat()
-    return value.isoformat() if value is not None else ""
 
 
 def _event_item(occ: Any, recurring: set[str]) -> Item:
@@ -326,22 +307,25 @@ def _component_lines(text: str) -> dict[str, list[int]]:
     return lines
 
 
-def _segment_text(comp: Any) -> str:
+def _segment_text(comp: Any, calendar_zone: tzinfo | None = None) -> str:
     title = _text(comp, "SUMMARY") or "(untitled)"
+    status = _text(comp, "STATUS").upper()
     if comp.name == "VTODO":
         due = _when(comp, "DUE")
-        head = f"To-do: {title}" + (f", due {_fmt(due)}" if due else "")
+        head = f"To-do: {title}" + (f", due {_fmt(due, calendar_zone)}" if due else "")
+        head += " (cancelled)" if status == "CANCELLED" else ""
     else:
         start, end = _when(comp, "DTSTART"), _when(comp, "DTEND")
-        when = _fmt(start)
-        if end is not None and isinstance(end, datetime) and isinstance(start, datetime):
+        when = _fmt(start, calendar_zone)
+        if isinstance(end, datetime) and isinstance(start, datetime):
+            if start.tzinfo is not None and end.tzinfo is not None:
+                end = end.astimezone(_shown(start, calendar_zone).tzinfo)
             when += f" – {end:%H:%M}"
         try:
             rule = describe_rrule(comp.get("RRULE"))
         except Exception:  # a broken RRULE property raises on access
             rule = ""
         head = f"{title} — {when}" + (f", repeating {rule}" if rule else "")
-        status = _text(comp, "STATUS").upper()
         if status == "CANCELLED":
             head += " (cancelled)"
     parts = [head]
@@ -376,12 +360,13 @@ def parse_ics_file(path: str, window_start: datetime | None = None,
     seen: dict[str, int] = {}
     segments: list[Segment] = []
     components = [c for c in cal.walk() if c.name in ("VEVENT", "VTODO")]
+    zone = _calendar_zone(cal)
     for comp in components:
         uid = _text(comp, "UID")
         k = seen.get(uid, 0)
         seen[uid] = k + 1
         line = lines.get(uid, [0] * (k + 1))[k] if k < len(lines.get(uid, [])) else 0
-        segments.append(Segment(_segment_text(comp), line))
+        segments.append(Segment(_segment_text(comp, zone), line))
     if not components and not items:
         upper = data.upper()
         if b"BEGIN:VCALENDAR" in upper and b"END:VCALENDAR" not in upper:

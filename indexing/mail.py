@@ -5,8 +5,9 @@ mbox and in a Maildir is one document. Headers are read defensively (real mail h
 unknown charsets and malformed address lists), the date keeps the zone the sender wrote, and a
 message without a Message-ID gets a synthetic id that is the same every time it is parsed. mbox
 files are split by scanning their bytes for "From " lines, so the offset where reading stopped is
-known and an mbox that grew can be read on from there. The body (which parts hold text, what is
-quoted) is worked out in ``indexing.mail_body``.
+known and an mbox that grew can be read on from there. Messages Thunderbird marked deleted
+(``X-Mozilla-Status`` flag 0x0008, still in the file until it is compacted) are left out. The body
+(which parts hold text, what is quoted) is worked out in ``indexing.mail_body``.
 """
 
 from __future__ import annotations
@@ -50,6 +51,10 @@ _FROM_LINE = re.compile(
     rb"^From \S*[ \t]+.*?\b\d{1,2}:\d{2}(?::\d{2})?\b.*?\b(?:19|20)\d{2}\b"
     rb"|^From \S*[ \t]+.*?\b(?:19|20)\d{2}\b.*?\b\d{1,2}:\d{2}\b"
 )
+# Thunderbird's per-message flags; 0x0008 (expunged) marks a message deleted but not yet
+# compacted away: the client no longer shows it.
+_MOZILLA_STATUS = re.compile(rb"(?mi)^X-Mozilla-Status:[ \t]*([0-9a-f]{1,8})[ \t]*\r?$")
+_MOZILLA_EXPUNGED = 0x0008
 _SENT_FOLDER = re.compile(
     r"(^|[^a-z])sent|gesendet|envoy|enviad|inviat|verzonden|skickat|wys[lł]ane", re.IGNORECASE
 )
@@ -347,8 +352,9 @@ def parse_mbox(path: str, start_offset: int = 0) -> tuple[ParseResult, int]:
 
     Messages start at a "From " line (with a sender and a date) that opens the file or follows
     a blank line; ">From " lines in bodies are unescaped. A message that cannot be read goes to
-    ``skipped`` ("message N at byte B: ...") and the others are still returned. The folder of
-    every message is the file's name without extension ("Sent.mbox" -> "Sent").
+    ``skipped`` ("message N at byte B: ...") and the others are still returned. Messages
+    Thunderbird marked deleted are left out without a report. The folder of every message is
+    ``mbox_folder(path)``.
 
     Args:
         path: the mbox file.
@@ -361,7 +367,7 @@ def parse_mbox(path: str, start_offset: int = 0) -> tuple[ParseResult, int]:
     Raises:
         SkipFile: when the file cannot be read, or is not an mbox at ``start_offset``.
     """
-    folder = Path(path).stem
+    folder = mbox_folder(path)
     result = ParseResult()
     try:
         fh = open(path, "rb")  # noqa: SIM115 - closed below; errors become reasons
@@ -402,6 +408,33 @@ def parse_mbox(path: str, start_offset: int = 0) -> tuple[ParseResult, int]:
     return result, offset
 
 
+def mbox_folder(path: str) -> str:
+    """The mail folder an mbox file stands for.
+
+    "Sent.mbox" is "Sent"; a Thunderbird folder file has no extension ("Sent Items") and its
+    subfolders live in "<parent>.sbd/" ("INBOX.sbd/Clients" is "INBOX/Clients"); Apple Mail
+    exports "Sent.mbox/mbox", which is "Sent".
+    """
+    p = Path(path)
+    name = p.stem if p.suffix.lower() in (".mbox", ".mbx", ".mbs") else p.name
+    parent = p.parent
+    if name.lower() == "mbox" and parent.suffix.lower() == ".mbox":
+        name, parent = parent.stem, parent.parent
+    parts = [name]
+    while parent.name.lower().endswith(".sbd") and len(parent.name) > 4:
+        parts.insert(0, parent.name[:-4])
+        parent = parent.parent
+    return "/".join(parts)
+
+
+def _deleted_in_thunderbird(raw: bytes) -> bool:
+    """True when the header block carries Thunderbird's expunged flag (X-Mozilla-Status 0x0008)."""
+    ends = [e for e in (raw.find(b"\n\n"), raw.find(b"\r\n\r\n")) if e >= 0]
+    head = raw[: min(ends)] if ends else raw[:65536]
+    m = _MOZILLA_STATUS.search(head)
+    return bool(m) and bool(int(m[1], 16) & _MOZILLA_EXPUNGED)
+
+
 def _add_mbox_message(result: ParseResult, path: str, folder: str, number: int, at: int,
                       from_line: bytes, lines: list[bytes], too_big: bool) -> None:
     where = f"message {number} at byte {at}"
@@ -414,6 +447,9 @@ def _add_mbox_message(result: ParseResult, path: str, folder: str, number: int, 
     raw = re.sub(rb"(?m)^>(>*From )", rb"\1", b"".join(lines))
     if not raw.strip():
         result.skipped.append(Skipped(path, f"{where}: empty message"))
+        return
+    if _deleted_in_thunderbird(raw):
+        log.debug("%s: %s is marked deleted (X-Mozilla-Status); left out", path, where)
         return
     try:
         doc = _parse_message(raw, path, folder, _envelope_date(from_line))

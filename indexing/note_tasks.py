@@ -4,11 +4,13 @@ Note apps write task metadata on the task line in a few conventions, all read he
 Obsidian Tasks emoji (📅 due, ⏳ scheduled, 🛫 start, ✅ done, ❌ cancelled, ➕ created, 🔺⏫🔼🔽⏬
 priority, 🔁 recurrence), Dataview inline fields (``[due:: 2026-03-13]``, ``(due:: ...)``,
 ``due:: ...``, ``completion:: ...``), ``due: 2026-03-13``, TaskPaper ``@due(2026-03-16)`` and
-``@done``, and a todo.txt-style ``(A)`` priority. Statuses: ``[ ]`` and unknown marks are open,
-``[/]`` is in progress (open), ``[x]``/``[X]`` done, ``[-]`` cancelled (done, described as
-"cancelled"). Priorities map to letters: 🔺/⏫/high(est) "A", 🔼/medium "B", 🔽/low "C",
-⏬/lowest "D". The due date is 📅 (or a due field), else the scheduled date, else a relative
+``@done``, a todo.txt-style ``(A)`` priority and ``+project`` tags. Statuses: ``[ ]`` and unknown
+marks are open, ``[/]`` is in progress (open), ``[x]``/``[X]`` done; ``[-]`` is cancelled, which
+is neither open nor finished, so the caller leaves such lines out (``is_cancelled``) rather than
+list them as to-dos or as work done. Priorities map to letters: 🔺/⏫/high(est) "A", 🔼/medium
+"B", 🔽/low "C", ⏬/lowest "D". The due date is 📅 (or a due field), else the scheduled date, else a relative
 phrase in the text ("call Maria by Friday") resolved against the note's date when it has one.
+A time written without a zone stays floating (naive), like the note's own date.
 """
 
 from __future__ import annotations
@@ -48,6 +50,8 @@ _LEADING_PRIORITY = re.compile(r"^\(([A-Z])\)\s+")
 _BLOCK_ID = re.compile(r"\s\^[\w-]+\s*$")
 _WIKILINK = re.compile(r"\[\[([^\]|#]*)(?:#[^\]|]*)?(?:\|([^\]]*))?\]\]")
 _MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_PLUS_PROJECT = re.compile(r"(?<!\S)\+([A-Za-z][\w/-]*)")  # "+harbor"; not "+1", "C++", "+ 2"
+CANCELLED = "-"
 _FIELD_NAMES = {
     "due": "due", "scheduled": "scheduled", "start": "start", "created": "created",
     "completion": "done", "completed": "done", "done": "done", "cancelled": "cancelled",
@@ -73,6 +77,11 @@ def dedupe(values: list[str]) -> list[str]:
     return out
 
 
+def is_cancelled(status: str) -> bool:
+    """True for the cancelled checkbox ``[-]`` (Obsidian Tasks, Logseq, many themes)."""
+    return status == CANCELLED
+
+
 def task_item(status: str, text: str, line: int, project: str, anchor: datetime | None) -> Item:
     """A checkbox line as a task ``Item`` (rules: the module docstring).
 
@@ -80,7 +89,8 @@ def task_item(status: str, text: str, line: int, project: str, anchor: datetime 
         status: the character between the brackets.
         text: the line after the checkbox.
         line: 1-based line number in the file.
-        project: the project to record (front matter ``project`` or the nearest heading).
+        project: the project to record unless the line has a ``+project`` tag (the note's
+            front-matter project or title, see ``indexing.notes``).
         anchor: the note's date, for relative phrases and for times; None when it has none.
     """
     text = _INLINE_COMMENT.sub(" ", text)
@@ -138,6 +148,10 @@ def task_item(status: str, text: str, line: int, project: str, anchor: datetime 
         priority = priority or lead[1]
         clean = clean.strip()[lead.end():]
     clean = _BLOCK_ID.sub("", clean)
+    tagged = _PLUS_PROJECT.findall(clean)
+    if tagged:
+        project = tagged[0]
+        clean = _plus_tags_out(clean)
     title = _clean_title(clean) or " ".join(text.split())
 
     cancelled = status == "-"
@@ -184,13 +198,17 @@ def _parse_when(value: str, anchor: datetime | None) -> date | datetime | None:
         parsed = datetime.fromisoformat(value)
     except ValueError:
         return None
-    if parsed.tzinfo is None:
-        if anchor is None:
-            import tzlocal
-
-            return parsed.replace(tzinfo=tzlocal.get_localzone())
-        parsed = parsed.replace(tzinfo=anchor.tzinfo)
+    if parsed.tzinfo is None and anchor is not None:
+        parsed = parsed.replace(tzinfo=anchor.tzinfo)  # floating stays floating
     return parsed
+
+
+def _plus_tags_out(text: str) -> str:
+    """A trailing run of ``+project`` tags is dropped; inside the sentence only the "+" goes."""
+    words = text.split()
+    while words and _PLUS_PROJECT.fullmatch(words[-1]):
+        words.pop()
+    return _PLUS_PROJECT.sub(lambda m: m[1], " ".join(words))
 
 
 def _clean_title(text: str) -> str:

@@ -3,21 +3,29 @@
 A note is split by headings into sections, and long sections at paragraph boundaries, so each
 segment is a readable piece that knows its line and heading path ("Garden > Ideas"). The title
 comes from front matter, the first "# " heading or the file name; the date from front matter or
-a daily-note file name (midnight in the local zone). Checkbox lines outside code blocks and
-comments become task items (see ``indexing.note_tasks`` for the conventions read); a relative
-phrase in a task ("call Maria by Friday") resolves against the note's date, never today.
+a daily-note file name. A daily note's date is a calendar day, not an instant: "2026-10-26.md" is
+the 26th wherever the user is, so it is kept floating (naive midnight), as are front-matter dates
+and times written without a zone; the engine places floating values in the user's zone when it
+compares them (``indexing.timeutil``). Indexing therefore does not depend on the machine's zone.
+Checkbox lines outside code blocks and comments become task items (see ``indexing.note_tasks``
+for the conventions read); cancelled ones (``[-]``) are not tasks. A task's project is a
+``+project`` tag on its line, else the front matter's ``project``, else the note's title (front
+matter ``title`` or file name), unless that title is a date or a generic name ("Tasks",
+"todo"), when it is the nearest heading that is neither generic nor the note's title heading.
+A relative phrase in a task ("call Maria by Friday") resolves against the note's date, never
+today.
 """
 
 from __future__ import annotations
 
 import os
 import re
-from datetime import UTC, date, datetime, time, tzinfo
+from datetime import date, datetime, time
 from typing import Any
 
 from indexing.dates import date_from_filename
 from indexing.model import Document, ParseResult, Segment
-from indexing.note_tasks import TASK_LINE, dedupe, hashtags, task_item
+from indexing.note_tasks import TASK_LINE, dedupe, hashtags, is_cancelled, task_item
 from indexing.reading import read_text
 
 MAX_SEGMENT_CHARS = 1500
@@ -27,6 +35,12 @@ _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 _ATX = re.compile(r"^\s{0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t]*$")
 _SETEXT = re.compile(r"^\s{0,3}(=+|-{2,})\s*$")
 _LIST_OR_BLOCK = re.compile(r"^\s*(?:[-*+>]|\d+[.)]|\||#)")
+# Note titles and headings that name a kind of list, not a project.
+_GENERIC_NAMES = {
+    "task", "tasks", "todo", "todos", "to do", "to-do", "to-dos", "to dos", "action items",
+    "actions", "next actions", "next steps", "checklist", "inbox", "log", "notes", "note",
+    "today", "done", "open", "misc", "untitled", "readme", "index", "daily", "journal",
+}
 
 
 def parse_markdown(path: str) -> ParseResult:
@@ -38,12 +52,14 @@ def parse_markdown(path: str) -> ParseResult:
     text = read_text(path)
     front, body_start = _front_matter(text)
     lines = text.split("\n")
-    zone = _local_zone()
-    doc = _new_document(path, front, zone)
+    doc = _new_document(path, front)
     body = list(enumerate(lines, start=1))[body_start:]
     sections, headings = _sections(body)
     tags = _front_tags(front)
-    fm_project = str(front.get("project") or "")
+    fm_project = str(front.get("project") or "").strip()
+    note_title = str(front.get("title") or "").strip() or doc.title
+    note_project = fm_project or ("" if _generic(note_title) else note_title)
+    title_heading = _first_h1(headings)  # a daily note's "# Monday, Oct 26" is no project
     anchor = doc.date
     for path_text, sec_lines in sections:
         doc.segments.extend(_pack(sec_lines, path_text))
@@ -65,8 +81,8 @@ def parse_markdown(path: str) -> ParseResult:
             stack = [s for s in stack if s[0] < level] + [(level, title)]
             continue
         task = TASK_LINE.match(line)
-        if task:
-            project = fm_project or (stack[-1][1] if stack else "")
+        if task and not is_cancelled(task[1]):
+            project = note_project or _heading_project(stack, title_heading)
             doc.items.append(task_item(task[1], task[2], n, project, anchor))
     doc.title = str(front.get("title") or "").strip() or _first_h1(headings) or doc.title
     doc.meta = {
@@ -84,16 +100,16 @@ def parse_plaintext(path: str) -> ParseResult:
         SkipFile: when the file cannot be read or is not text.
     """
     text = read_text(path)
-    zone = _local_zone()
-    doc = _new_document(path, {}, zone)
+    doc = _new_document(path, {})
     body = list(enumerate(text.split("\n"), start=1))
     doc.segments = _pack(body, "", fences=False)
     tags: list[str] = []
+    project = "" if _generic(doc.title) else doc.title
     for n, line in body:
         tags.extend(hashtags(line))
         task = TASK_LINE.match(line)
-        if task:
-            doc.items.append(task_item(task[1], task[2], n, "", doc.date))
+        if task and not is_cancelled(task[1]):
+            doc.items.append(task_item(task[1], task[2], n, project, doc.date))
     doc.meta = {"front_matter": {}, "tags": dedupe(tags), "headings": []}
     return ParseResult(documents=[doc])
 
@@ -101,38 +117,41 @@ def parse_plaintext(path: str) -> ParseResult:
 # ----- document -------------------------------------------------------------------------------
 
 
-def _local_zone() -> tzinfo:
-    """The user's zone; UTC when the system's zone setting cannot be read."""
-    import tzlocal
-
-    try:
-        return tzlocal.get_localzone()
-    except Exception:  # noqa: BLE001 - a broken TZ setting must not stop note indexing
-        return UTC
+def _generic(title: str) -> bool:
+    """True for a note title that is a date ("2026-10-26") or names a kind of list ("Tasks")."""
+    name = " ".join(title.split()).strip(" #:").lower()
+    return not name or name in _GENERIC_NAMES or date_from_filename(title + ".md") is not None
 
 
-def _new_document(path: str, front: dict[str, Any], zone: tzinfo) -> Document:
+def _heading_project(stack: list[tuple[int, str]], title_heading: str) -> str:
+    """The nearest heading above a task that is neither generic ("Tasks", "To do") nor the
+    note's own title heading."""
+    return next((t for lvl, t in reversed(stack)
+                 if not _generic(t) and not (lvl == 1 and t == title_heading)), "")
+
+
+def _new_document(path: str, front: dict[str, Any]) -> Document:
     abspath = os.path.abspath(path)
     stem = os.path.splitext(os.path.basename(path))[0]
     when: datetime | None = None
     for key, value in front.items():
         if key.lower() in _DATE_KEYS and when is None:
-            when = _as_datetime(value, zone)
+            when = _as_datetime(value)
     if when is None:
         day = date_from_filename(path)
-        when = datetime.combine(day, time(0), tzinfo=zone) if day else None
+        when = datetime.combine(day, time(0)) if day else None  # floating: that day, anywhere
     return Document(doc_id="note:" + abspath, kind="note", path=abspath, title=stem, date=when)
 
 
-def _as_datetime(value: Any, zone: tzinfo) -> datetime | None:
-    """A front-matter date (already ISO text after sanitising) as an aware datetime."""
+def _as_datetime(value: Any) -> datetime | None:
+    """A front-matter date (already ISO text after sanitising): aware when it has an offset,
+    else floating (naive; a date alone is its midnight)."""
     text = str(value or "").strip()
     try:
-        parsed = datetime.fromisoformat(text)
+        return datetime.fromisoformat(text)
     except ValueError:
         day = date_from_filename(text) if text else None
-        return datetime.combine(day, time(0), tzinfo=zone) if day else None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=zone)
+        return datetime.combine(day, time(0)) if day else None
 
 
 def _front_matter(text: str) -> tuple[dict[str, Any], int]:

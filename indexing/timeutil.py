@@ -3,7 +3,8 @@
 Sources give three kinds of time: aware datetimes (a zone is known), naive datetimes (floating,
 "9 am wherever you are") and dates (all-day, due on a day). We keep the original as ISO text so
 nothing is lost, plus a sort key in UTC. Floating times and dates get their key as if they were UTC;
-queries widen their window by a day and filter exactly in the user's zone (see ``engine``).
+queries widen their window by a day and filter exactly in the user's zone (``within``): a daily
+note's "2026-10-26" is the 26th in New York as in Tokyo, which no single UTC instant can say.
 """
 
 from __future__ import annotations
@@ -43,3 +44,24 @@ def localize(value: date | datetime, zone: tzinfo) -> datetime:
             return value.replace(tzinfo=zone)
         return value.astimezone(zone)
     return datetime.combine(value, time(0), tzinfo=zone)
+
+
+def is_floating(value: date | datetime) -> bool:
+    """True for a value without a zone: a date, or a naive ("wherever you are") datetime."""
+    return not isinstance(value, datetime) or value.tzinfo is None
+
+
+def within(value: date | datetime | None, start: datetime | None, end: datetime | None,
+           zone: tzinfo | None = None) -> bool:
+    """Whether ``value`` lies in ``[start, end)``; None never does, an open bound always holds.
+
+    Aware values compare as instants. Floating values (dates, naive datetimes) are wall-clock
+    values: they are placed in ``zone`` (default: the zone of ``start``, else of ``end``) first,
+    so a note dated 2026-10-26 is inside "Monday 26 October" in any zone the user asks in.
+    """
+    if value is None:
+        return False
+    zone = zone or (start.tzinfo if start is not None else None) or (
+        end.tzinfo if end is not None else None) or UTC
+    t = localize(value, zone)
+    return (start is None or t >= start) and (end is None or t < end)

@@ -63,6 +63,13 @@ def test_nothing_anywhere_says_so(answerer):
     assert "couldn't find" in a.text and a.sources == []
 
 
+def test_an_event_missing_the_named_place_is_not_the_answer(answerer):
+    """"The garden fair in Munich" is not the garden fair in Hamburg: nothing is claimed."""
+    a = _ask(answerer, "When is the garden fair in Munich?")
+    assert a.items == []
+    assert "couldn't find" in a.text
+
+
 def test_when_did_i_last_looks_back(answerer):
     """"When did I last ...?" gives the latest past occurrence, not the next one."""
     a = _ask(answerer, "When did I last have yoga?")
@@ -122,6 +129,7 @@ def test_a_wrong_date_in_a_recall_question_is_only_a_hint(answerer):
     ("What did I tell Sam I'd do?", "todo", False, "Sam"),
     ("What's still open for +harbor?", "todo", False, None),
     ("When am I at my parents' for Thanksgiving?", "schedule", False, None),
+    ("When does Jonas need the agenda for the workshop?", "recall", False, "Jonas"),
 ])
 def test_routing_of_tricky_questions(text, intent, free, person):
     """Cue words that mislead (free, available, meeting, a company's 's) route right."""

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import icalendar
 import pytest
 import recurring_ical_events
 
-from indexing.calendar import describe_rrule, parse_ics_bytes, parse_ics_file
+from indexing.calendar import MAX_OCCURRENCES, describe_rrule, parse_ics_bytes, parse_ics_file
 from indexing.reading import SkipFile
 
 DEMO_ICS = Path(__file__).resolve().parents[2] / "assets" / "demo" / "calendar" / "sam.ics"
@@ -178,3 +178,69 @@ def test_describe_rrule():
     assert describe_rrule(rule) == "weekly on Tuesday, Thursday until 2026-06-30"
     assert describe_rrule(icalendar.vRecur.from_ical("FREQ=MONTHLY;INTERVAL=2;COUNT=5")) == (
         "every 2 months, 5 times")
+
+
+def _vcal(*events: str, head: str = "") -> bytes:
+    body = "".join(f"BEGIN:VEVENT\n{e.strip()}\nEND:VEVENT\n" for e in events)
+    return f"BEGIN:VCALENDAR\nVERSION:2.0\n{head}{body}END:VCALENDAR\n".encode()
+
+
+def test_old_export_expands_its_series_around_its_own_time():
+    """A 2023 export has its weekly series in October 2023, not only near today."""
+    data = _vcal("UID:yoga\nSUMMARY:Yoga\nDTSTAMP:20231027T120000Z\nDTSTART:20230904T183000Z\n"
+                 "DTEND:20230904T193000Z\nRRULE:FREQ=WEEKLY",
+                 "UID:one\nSUMMARY:Dentist\nDTSTAMP:20231027T120000Z\nDTSTART:20231030T140000Z")
+    items = _events(parse_ics_bytes(data, "old.ics"))
+    october = sorted(i.start for i in items if i.title == "Yoga"
+                     and datetime(2023, 10, 1, tzinfo=UTC) <= i.start < datetime(2023, 11, 1, tzinfo=UTC))
+    assert october == [datetime(2023, 10, d, 18, 30, tzinfo=UTC) for d in (2, 9, 16, 23, 30)]
+    yoga = [i.start for i in items if i.title == "Yoga"]
+    assert len(yoga) == len(set(yoga))  # the two windows overlap: each occurrence once
+    now = datetime.now(UTC)
+    assert any(now - timedelta(days=8) < s < now + timedelta(days=8) for s in yoga)  # and today
+
+
+def test_runaway_series_is_capped_near_the_centre_and_spares_the_others():
+    """A FREQ=MINUTELY series is cut to the occurrences nearest the window's centre, and the
+    weekly series in the same file keeps every occurrence."""
+    data = _vcal("UID:m\nSUMMARY:Tick\nDTSTART:20260228T000000Z\nRRULE:FREQ=MINUTELY",
+                 "UID:w\nSUMMARY:Weekly\nDTSTART:20260302T100000Z\nRRULE:FREQ=WEEKLY")
+    problems: list[str] = []
+    items = _events(parse_ics_bytes(data, "c.ics", *WINDOW, problems=problems))
+    weekly = [i.start for i in items if i.title == "Weekly"]
+    ticks = sorted(i.start for i in items if i.title == "Tick")
+    assert len(weekly) == 9
+    assert MAX_OCCURRENCES // 2 < len(ticks) <= MAX_OCCURRENCES - len(weekly)
+    centre = WINDOW[0] + (WINDOW[1] - WINDOW[0]) / 2
+    assert ticks[0] <= centre <= ticks[-1]  # one unbroken run of minutes around the centre
+    assert ticks[-1] - ticks[0] == timedelta(minutes=len(ticks) - 1)
+    assert abs((centre - ticks[0]) - (ticks[-1] - centre)) <= timedelta(minutes=2)
+    assert [p for p in problems if "more than" in p]
+
+
+def test_event_text_shows_wall_time_and_a_readable_zone(tmp_path):
+    """Segment text says "15:00 EDT", shows UTC times in X-WR-TIMEZONE, never a tzinfo repr."""
+    vtz = ("BEGIN:VTIMEZONE\nTZID:Eastern Standard Time\nBEGIN:STANDARD\nDTSTART:16010101T020000\n"
+           "TZOFFSETFROM:-0400\nTZOFFSETTO:-0500\nRRULE:FREQ=YEARLY;BYDAY=1SU;BYMONTH=11\n"
+           "END:STANDARD\nBEGIN:DAYLIGHT\nDTSTART:16010101T020000\nTZOFFSETFROM:-0500\n"
+           "TZOFFSETTO:-0400\nRRULE:FREQ=YEARLY;BYDAY=2SU;BYMONTH=3\nEND:DAYLIGHT\nEND:VTIMEZONE\n"
+           "BEGIN:VTIMEZONE\nTZID:Custom Zone\nBEGIN:STANDARD\nDTSTART:16010101T000000\n"
+           "TZOFFSETFROM:+0530\nTZOFFSETTO:+0530\nEND:STANDARD\nEND:VTIMEZONE\n")
+    f = tmp_path / "c.ics"
+    f.write_bytes(_vcal(
+        'UID:a\nSUMMARY:Review\nDTSTART;TZID="Eastern Standard Time":20261029T150000\n'
+        'DTEND;TZID="Eastern Standard Time":20261029T160000',
+        "UID:b\nSUMMARY:Dentist\nDTSTART:20261104T143000Z\nDTEND:20261104T153000Z",
+        "UID:c\nSUMMARY:Call\nDTSTART;TZID=Custom Zone:20261105T090000",
+        head="X-WR-TIMEZONE:America/New_York\n" + vtz))
+    texts = [s.text for s in parse_ics_file(str(f)).documents[0].segments]
+    assert texts == ["Review — Thu 29 Oct 2026 15:00 EDT – 16:00",
+                     "Dentist — Wed 04 Nov 2026 09:30 EST – 10:30",
+                     "Call — Thu 05 Nov 2026 09:00 UTC+05:30"]
+
+
+def test_cancelled_todo_is_not_a_task(tmp_path):
+    """A VTODO with STATUS:CANCELLED is neither open nor done: no task item."""
+    data = (b"BEGIN:VCALENDAR\nVERSION:2.0\nBEGIN:VTODO\nUID:t1\nSUMMARY:Keep\nEND:VTODO\n"
+            b"BEGIN:VTODO\nUID:t2\nSUMMARY:Dropped\nSTATUS:CANCELLED\nEND:VTODO\nEND:VCALENDAR\n")
+    assert [i.title for i in parse_ics_bytes(data, "t.ics") if i.kind == "task"] == ["Keep"]

@@ -263,3 +263,33 @@ def test_vector_index_is_rebuilt_from_sqlite(workspace, demo_copy):
     fixed = workspace.indexer().reconcile_vectors()
     assert fixed == n and workspace.vectors.count() == n
     _consistent(workspace)
+
+
+def test_maildir_plus_plus_sent_folder_gives_the_users_address_and_promises(workspace, tmp_path):
+    """Mail in a Dovecot ".Sent" folder is indexed as sent mail: the user's address is guessed
+    from it and its promises are stored; a Thunderbird message marked deleted is not."""
+    def mail(mid: str, sender: str, to: str, body: str) -> bytes:
+        return (f"From: {sender}\nTo: {to}\nSubject: s {mid}\nMessage-ID: <{mid}>\n"
+                f"Date: Thu, 22 Oct 2026 10:00:00 -0400\n\n{body}\n").encode()
+
+    root = tmp_path / "mail"
+    files = {
+        "fastmail/cur/1.M1P1.h,S=9:2,S": mail("in1", "sam@x.example", "me@fm.example", "Hi"),
+        "fastmail/.Sent/cur/2.M2P2.h,S=9:2,S": mail(
+            "out1", "me@fm.example", "Sam <sam@x.example>", "I'll return your ladder on Sunday."),
+        "fastmail/.Sent/maildirfolder": b"",
+        "tb/Sent": b"From - Mon Oct 19 22:10:05 2026\nX-Mozilla-Status: 0009\n" + mail(
+            "gone", "me@fm.example", "Pri <p@x.example>", "I'll send you the SOW tonight."),
+        "tb/Sent.msf": b"// <!-- <mdb:mork:z v=\"1.4\"/> -->\n",
+    }
+    for name, data in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_bytes(data)
+    summary = workspace.indexer().index([str(root)])
+    workspace.remember([str(root)])
+    assert summary.skipped == []
+    assert workspace.settings.user_addresses == ["me@fm.example"]
+    rows = workspace.store.query("SELECT title, due, from_addr FROM tasks")
+    assert [tuple(r) for r in rows] == [("Return your ladder", "2026-10-25", "me@fm.example")]
+    docs = workspace.store.query("SELECT doc_id FROM documents ORDER BY doc_id")
+    assert [r[0] for r in docs] == ["email:in1", "email:out1"]

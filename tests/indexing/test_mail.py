@@ -535,3 +535,73 @@ def test_maildir_folder_name_is_kept(tmp_path):
     doc = _one(dest / src.name, folder="Sent")
     assert doc.meta["folder"] == "Sent"
     assert guess_user_addresses([doc.meta]) == [doc.meta["from_addr"]]
+
+
+# ----- mail client layouts: Thunderbird, Maildir++ -----------------------------------------------
+
+def test_thunderbird_deleted_message_is_left_out(tmp_path):
+    """X-Mozilla-Status with 0x0008 (deleted, not yet compacted) gives no document or promise."""
+    sent = {**BASE, "From": "me@example.com", "To": "Ann <ann@example.com>"}
+    box = tmp_path / "Sent Items"
+    box.write_bytes(
+        b"From - Mon Oct 19 22:10:05 2026\nX-Mozilla-Status: 0009\nX-Mozilla-Status2: 00000000\n"
+        + _mail({**sent, "Message-ID": "<gone@x>"}, "I'll send you the signed SOW tonight.\n")
+        + b"\nFrom - Tue Oct 20 09:00:00 2026\nX-Mozilla-Status: 0001\nX-Mozilla-Status2: 00000008\n"
+        + _mail({**sent, "Message-ID": "<kept@x>"}, "I'll send you the invoice by Friday.\n"))
+    result, _ = parse_mbox(str(box))
+    assert [d.locator for d in result.documents] == ["kept@x"] and result.skipped == []
+    assert [i.title for i in result.documents[0].items] == ["Send the invoice"]
+    assert result.documents[0].meta["folder"] == "Sent Items"
+
+
+def test_mbox_folder_names():
+    """Thunderbird .sbd subfolders and Apple Mail's Name.mbox/mbox give readable folder names."""
+    from indexing.mail import mbox_folder
+
+    assert mbox_folder("/p/ImapMail/host/Sent Items") == "Sent Items"
+    assert mbox_folder("/p/ImapMail/host/INBOX.sbd/Harbor Foods") == "INBOX/Harbor Foods"
+    assert mbox_folder("/p/Mail/[Gmail].sbd/Sent Mail") == "[Gmail]/Sent Mail"
+    assert mbox_folder("/x/Sent.mbox") == "Sent"
+    assert mbox_folder("/x/Sent Messages.mbox/mbox") == "Sent Messages"
+    assert mbox_folder("/x/Mr. Smith") == "Mr. Smith"
+
+
+def test_maildir_plus_plus_and_thunderbird_folders_are_discovered(tmp_path):
+    """Hidden Maildir++ folders are read with their folder names (and count as sent mail);
+    trashed messages, .Trash, tool folders and Thunderbird's .msf files are skipped quietly."""
+    from indexing.sources import discover
+
+    raw = _mail({**BASE, "From": "me@fastmail.example"}, "Hi\n")
+    mail = {
+        "Mail/cur/1.M1P1.host,S=1:2,S": raw,
+        "Mail/.Sent/cur/2.M2P2.host,S=1:2,S": raw,
+        "Mail/.Sent/cur/3.M3P3.host,S=1:2,ST": raw,  # trashed
+        "Mail/.Sent/maildirfolder": b"",
+        "Mail/.INBOX.Sent Messages/new/4.M4P4.host": raw,
+        "Mail/.[Gmail].Sent Mail/cur/5.M5P5.host:2,": raw,
+        "Mail/.Entw&APw-rfe/cur/6.M6P6.host:2,D": raw,
+        "Mail/.Trash/cur/7.M7P7.host:2,S": raw,
+        "Mail/.git/cur/8.M8P8.host:2,S": raw,
+        "Mail/.cache/x.eml": raw,
+        "Mail/.hidden/x.eml": raw,
+        "TB/INBOX": b"From - Tue Oct 20 10:05:30 2026\n" + raw,
+        "TB/INBOX.msf": b"// <!-- <mdb:mork:z v=\"1.4\"/> -->\n",
+        "TB/INBOX.sbd/Clients": b"From - Tue Oct 20 10:05:30 2026\n" + raw,
+        "TB/Drafts": b"",
+    }
+    for name, data in mail.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes(data)
+    found = list(discover([str(tmp_path)]))
+    got = sorted((str(Path(f.path).relative_to(tmp_path)), f.kind, f.folder) for f in found)
+    assert got == [
+        ("Mail/.Entw&APw-rfe/cur/6.M6P6.host:2,D", "email", "Entwürfe"),
+        ("Mail/.INBOX.Sent Messages/new/4.M4P4.host", "email", "INBOX/Sent Messages"),
+        ("Mail/.Sent/cur/2.M2P2.host,S=1:2,S", "email", "Sent"),
+        ("Mail/.[Gmail].Sent Mail/cur/5.M5P5.host:2,", "email", "[Gmail]/Sent Mail"),
+        ("Mail/cur/1.M1P1.host,S=1:2,S", "email", "INBOX"),
+        ("TB/INBOX", "mbox", "INBOX"),
+        ("TB/INBOX.sbd/Clients", "mbox", "INBOX/Clients"),
+    ]
+    metas = [{"from_addr": "me@fastmail.example", "folder": f.folder} for f in found]
+    assert guess_user_addresses(metas) == ["me@fastmail.example"]

@@ -10,7 +10,6 @@ from datetime import date, datetime, time
 from pathlib import Path
 
 import pytest
-import tzlocal
 
 from indexing.model import Item
 from indexing.notes import MAX_SEGMENT_CHARS, parse_markdown, parse_plaintext
@@ -59,7 +58,7 @@ def test_every_vault_file_parses_or_is_skipped() -> None:
 
 @needs_data
 def test_tasks_emoji_dates() -> None:
-    """Obsidian Tasks emoji give due, scheduled-as-due, done and cancelled dates and statuses."""
+    """Obsidian Tasks emoji give due, scheduled-as-due and done dates; [-] is not a task."""
     t = _tasks(f"{DEMO}/Formats/Tasks Format.md")
     assert t[7].title == "Has a created date" and t[7].due is None
     assert t[7].description == "created 2023-04-13"
@@ -67,8 +66,8 @@ def test_tasks_emoji_dates() -> None:
     assert t[9].due is None and t[9].description == "starts 2023-04-15"
     assert t[10].due == date(2023, 4, 16) and t[10].done is False
     assert (t[11].done, t[11].done_date) == (True, date(2023, 4, 17))
-    assert (t[12].done, t[12].done_date, t[12].description) == (True, date(2023, 4, 18), "cancelled")
-    assert t[10].project == "Tasks Format for Dates"
+    assert 12 not in t  # "- [-] Has a cancelled date ❌ 2023-04-18": neither open nor done
+    assert t[10].project == "Tasks Format"  # the note's name, not the heading above the task
     assert t[10].contexts == ["task"]
     assert t[10].origin == "checkbox" and t[10].locator == "L10"
 
@@ -99,7 +98,7 @@ def test_acme_task_lines() -> None:
     assert t[8].title == "Profit"  # ==highlight== markers removed
     assert (t[9].priority, t[9].due) == ("A", date(2021, 11, 23))
     assert (t[11].title, t[11].priority, t[11].due) == ("Feed the baby", "C", date(2021, 11, 21))
-    assert t[5].project == "Steps to world domination"
+    assert t[5].project == "ACME"
 
 
 @needs_data
@@ -139,15 +138,15 @@ def test_dataview_vault_checklist() -> None:
     assert t[6].done is False and t[6].done_date is None  # completion on an open box is ignored
     assert t[10].description == "p: 1"
     assert t[17].title == "additional task with a block id"  # ^block-id removed
-    assert t[17].project == "Section"
+    assert t[17].project == "Section"  # "checklist" names no project: the heading does
 
 
 @needs_data
 def test_statuses_and_invalid_dates() -> None:
-    """Custom statuses: [/] open, [!] open, [X] done, [-] cancelled; 2022-02-29 is not a date."""
+    """Custom statuses: [/] open, [!] open, [X] done, [-] left out; 2022-02-29 is not a date."""
     s = _tasks(f"{DEMO}/Manual Testing/Custom Task Statuses.md")
     assert (s[16].done, s[16].description) == (False, "in progress")
-    assert (s[17].done, s[17].description) == (True, "cancelled")
+    assert 17 not in s  # "- [-] #task I am Cancelled"
     assert s[21].done is True
     assert (s[22].done, s[22].description) == (False, "status [!]")
     bad = _tasks(f"{DEMO}/Manual Testing/Invalid Dates.md")
@@ -170,10 +169,9 @@ def test_list_markers_code_blocks_and_comments() -> None:
 
 @needs_data
 def test_daily_note_from_the_vault() -> None:
-    """A daily note takes its date from its name and its title from its heading."""
+    """A daily note takes its date from its name (a floating day) and its title from its heading."""
     doc = parse_markdown(f"{DEMO}/Daily Notes/2025-06-19.md").documents[0]
-    zone = tzlocal.get_localzone()
-    assert doc.date == datetime(2025, 6, 19, tzinfo=zone)
+    assert doc.date == datetime(2025, 6, 19)
     assert doc.title == "2025-06-19"
     t = {i.line: i for i in doc.items}
     assert (t[23].title, t[23].due, t[23].priority) == ("Overdue on 2025-06-19", date(2025, 6, 18), "A")
@@ -194,8 +192,8 @@ def test_front_matter_from_the_vault() -> None:
     assert fm["sample_number_property"] == 246
     assert fm["sample_checkbox_property"] is True
     assert typed.meta["tags"] == ["sample/tag/value", "task"]
-    # "creation date: 2024-05-25T15:17:00" is the note's date, in the local zone
-    assert typed.date == datetime(2024, 5, 25, 15, 17, tzinfo=tzlocal.get_localzone())
+    # "creation date: 2024-05-25T15:17:00" is the note's date, floating (no zone was written)
+    assert typed.date == datetime(2024, 5, 25, 15, 17)
     two = parse_markdown(f"{DEMO}/Test Data/yaml_tags_with_two_values_on_two_lines.md")
     assert two.documents[0].meta["tags"][:2] == [
         "value-1-of-2-on-two-lines", "value-2-of-2-on-two-lines"
@@ -249,7 +247,7 @@ def test_title_and_date_sources(tmp_path: Path) -> None:
     fm = "---\ntitle: Plan\ndate: 2024-05-01\ntags: [a, '#b']\n---\n# Heading\n"
     doc = parse_markdown(_write(tmp_path, "2023-01-01.md", fm)).documents[0]
     assert doc.title == "Plan"
-    assert doc.date == datetime.combine(date(2024, 5, 1), time(0), tzinfo=tzlocal.get_localzone())
+    assert doc.date == datetime.combine(date(2024, 5, 1), time(0))
     assert doc.meta["tags"] == ["a", "b"]
     aware = "---\ncreated: 2021-10-01T02:00:00+02:00\n---\ntext\n"
     doc = parse_markdown(_write(tmp_path, "x.md", aware)).documents[0]
@@ -354,3 +352,56 @@ def test_front_matter_edge_cases(tmp_path: Path) -> None:
     assert doc.meta["front_matter"] == {}
     assert doc.segments[0].line == 1 and "Just a thought" in doc.text
     assert doc.items[0].line == 4
+
+
+def test_cancelled_task_is_neither_open_nor_done(tmp_path: Path) -> None:
+    """'- [-]' (cancelled) gives no task: it is not a to-do and it was not finished."""
+    text = "## Tasks\n- [ ] Open one\n- [-] Prototype the AR menu ❌ 2026-10-20\n- [x] Done ✅ 2026-10-21\n"
+    t = _tasks(_write(tmp_path, "Harbor Foods.md", text))
+    assert [(n, i.title, i.done) for n, i in sorted(t.items())] == [
+        (2, "Open one", False), (4, "Done", True)
+    ]
+    plain = parse_plaintext(_write(tmp_path, "list.txt", "- [-] dropped\n- [ ] kept\n"))
+    assert [i.title for i in plain.documents[0].items] == ["kept"]
+
+
+def test_task_project_is_the_note_not_the_heading(tmp_path: Path) -> None:
+    """A task's project: its +tag, else front-matter project, else the note's title; a daily
+    note or a generic name ("todo") has no title project, so a non-generic heading is used."""
+    note = "# Kitchen renovation\n\n## Tasks\n- [ ] Email Luis\n- [ ] Pay +harbor invoice\n"
+    t = _tasks(_write(tmp_path, "Kitchen renovation.md", note))
+    assert (t[4].project, t[5].project) == ("Kitchen renovation", "harbor")
+    assert t[5].title == "Pay harbor invoice"
+    t = _tasks(_write(tmp_path, "k.md", "---\ntitle: Garden plan\n---\n## Tasks\n- [ ] Dig\n"))
+    assert t[5].project == "Garden plan"
+    daily = "# Monday, Oct 26\n## Tasks\n- [ ] Refill prescription\n## Work\n- [ ] Ship it +acme\n"
+    t = _tasks(_write(tmp_path, "2026-10-26.md", daily))
+    assert (t[3].project, t[5].project) == ("", "acme")
+    t = _tasks(_write(tmp_path, "todo.md", "## Tasks\n- [ ] a\n## Home\n- [ ] b\n"))
+    assert (t[2].project, t[4].project) == ("", "Home")
+    t = _tasks(_write(tmp_path, "x.md", "- [ ] C++ review for +1 vote\n"))
+    assert (t[1].project, t[1].title) == ("x", "C++ review for +1 vote")
+
+
+def test_daily_note_date_is_the_same_day_in_every_zone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """2026-10-26.md is Monday the 26th wherever the user asks, whatever the machine's zone."""
+    from zoneinfo import ZoneInfo
+
+    import tzlocal
+
+    from indexing.timeutil import within
+
+    monkeypatch.setattr(tzlocal, "get_localzone", lambda: ZoneInfo("Asia/Tokyo"))
+    text = "- [ ] Call Ann tomorrow\n- [ ] Standup 📅 2026-10-27 [due:: 2026-10-27 15:00]\n"
+    doc = parse_markdown(_write(tmp_path, "2026-10-26.md", text)).documents[0]
+    assert doc.date == datetime(2026, 10, 26) and doc.date.tzinfo is None
+    assert doc.items[0].due == date(2026, 10, 27)
+    for zone in ("America/New_York", "Asia/Tokyo", "UTC"):
+        z = ZoneInfo(zone)
+        monday = datetime(2026, 10, 26, tzinfo=z)
+        assert within(doc.date, monday, datetime(2026, 10, 27, tzinfo=z)), zone
+        assert not within(doc.date, datetime(2026, 10, 25, tzinfo=z), monday), zone
+    fm = parse_markdown(_write(tmp_path, "n.md", "---\ndate: 2026-10-26 15:00\n---\nx\n")).documents[0]
+    assert fm.date == datetime(2026, 10, 26, 15, 0)

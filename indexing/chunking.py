@@ -67,14 +67,26 @@ def _split_long(seg: Segment) -> list[Segment]:
 
 
 def _context_prefix(doc: Document, heading: str) -> str:
-    parts = [doc.title]
-    if doc.kind == "email":
-        sender = doc.meta.get("x_from") or doc.meta.get("from") or ""
+    return context_prefix(doc.title, doc.kind, doc.meta, heading)
+
+
+def context_prefix(title: str, kind: str, meta: dict, heading: str) -> str:
+    """What is put before a chunk's text for the embedder: the document's title, the sender of a
+    mail, the heading a note's chunk sits under. Rebuilt from stored fields when the embedder
+    changes, so it must depend on nothing else."""
+    parts = [title]
+    if kind == "email":
+        sender = meta.get("x_from") or meta.get("from") or ""
         if sender:
             parts.append(f"From: {sender}")
-    if heading and heading != doc.title:
+    if heading and heading != title:
         parts.append(heading)
     return "\n".join(p for p in parts if p)
+
+
+def embed_text(prefix: str, text: str) -> str:
+    """The text given to the embedder for a chunk."""
+    return f"{prefix}\n{text}" if prefix else text
 
 
 def chunk_document(doc: Document) -> list[Chunk]:
@@ -107,7 +119,7 @@ def chunk_document(doc: Document) -> list[Chunk]:
         prefix = _context_prefix(doc, heading)
         chunks.append(Chunk(
             doc_id=doc.doc_id, ord=len(chunks), text=text,
-            embed_text=f"{prefix}\n{text}" if prefix else text,
+            embed_text=embed_text(prefix, text),
             line=group[0].line, quoted=quoted, heading=heading,
         ))
     return chunks

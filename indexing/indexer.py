@@ -11,11 +11,12 @@ point resumes without duplicates. The vector index is brought in line with SQLit
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -24,17 +25,21 @@ from indexing import sources
 from indexing.chunking import Chunk, chunk_document
 from indexing.embedder import Embedder
 from indexing.model import Document, ParseResult, Skipped
+from indexing.paths import private_umask
 from indexing.reading import SkipFile
 from indexing.store import ChunkRow, FileRecord, Store
-from indexing.vectors import VectorIndex
+from indexing.vectors import VectorIndex, VectorIndexError
 
 log = logging.getLogger("lodger.indexing")
 
 EMBED_BATCH = 64
 # Bump when a parser changes what it extracts: every file is then parsed again on the next run
 # (unchanged text is not re-embedded, so this costs parsing time only).
-PARSER_VERSION = "2"
+PARSER_VERSION = "3"
 Progress = Callable[[int, int, str], None]
+# Set in lodger.db's meta when chromadb failed to read or write (a segment damaged in a way the
+# start-up probe, which only reads, did not see); Workspace.open then rebuilds the index.
+VECTORS_DAMAGED_KEY = "vectors_damaged"
 
 
 @dataclass
@@ -102,6 +107,11 @@ class Indexer:
         self._pending_chunks = 0
         self._summary = IndexSummary()
         self._reparse = store.get_meta("parser_version") != PARSER_VERSION
+        if self._reparse and not store.query("SELECT 1 FROM files LIMIT 1"):
+            # Nothing was read by older parsers: record the version now, so that a first run
+            # that is interrupted resumes instead of re-parsing every file again.
+            store.set_meta("parser_version", PARSER_VERSION)
+            self._reparse = False
 
     # ----- public -----------------------------------------------------------------------------
 
@@ -159,7 +169,8 @@ class Indexer:
         if self.store.file_record(path) is None:
             return
         dropped = self.store.remove_path(path)
-        self.vectors.delete(dropped)
+        with self._vector_io():
+            self.vectors.delete(dropped)
         self._summary.files_removed += 1
         log.info("removed %s (%d chunks)", path, len(dropped))
 
@@ -170,13 +181,18 @@ class Indexer:
         was deleted as corrupt, this restores it from the embeddings kept in SQLite.
         """
         want = self.store.all_chunk_ids()
-        have = self.vectors.all_ids() if self.vectors.count() else set()
-        extra = sorted(have - want)
-        missing = sorted(want - have)
-        if extra:
-            self.vectors.delete(extra)
-        if missing:
-            self._upsert_vectors(missing)
+        pending = self.store.pending_vector_ids()
+        with self._vector_io():
+            have = self.vectors.all_ids() if self.vectors.count() else set()
+            extra = sorted(have - want)
+            # Missing ones, and rewritten ones whose new vector may not have been written.
+            missing = sorted((want - have) | (pending & want))
+            if extra:
+                self.vectors.delete(extra)
+            if missing:
+                self._upsert_vectors(missing)
+        if pending:
+            self.store.clear_pending_vectors()
         if extra or missing:
             log.info("vector index reconciled: +%d -%d", len(missing), len(extra))
         return len(extra) + len(missing)
@@ -304,8 +320,24 @@ class Indexer:
             self.store.record_file(p.record)
         # The vector index follows SQLite; a crash before this line is mended by
         # reconcile_vectors() at the next start.
-        self.vectors.delete(sorted(set(dropped)))
-        self._upsert_vectors(written)
+        with self._vector_io():
+            self.vectors.delete(sorted(set(dropped)))
+            self._upsert_vectors(written)
+        self.store.clear_pending_vectors(written)
+
+    @contextlib.contextmanager
+    def _vector_io(self) -> Iterator[None]:
+        """chromadb errors mark the vector index for a rebuild and stop the run with a clear
+        error; SQLite is already written, so nothing is lost."""
+        try:
+            yield
+        except Exception as exc:
+            reason = f"{type(exc).__name__}: {exc}"[:300]
+            self.store.set_meta(VECTORS_DAMAGED_KEY, reason)
+            log.warning("the vector index failed (%s); it will be rebuilt from lodger.db at the "
+                        "next start", reason)
+            raise VectorIndexError(f"the search index could not be updated ({reason}); it will "
+                                   "be rebuilt from Lodger's database at the next start") from exc
 
     def _embed_missing(self, chunks: list[Chunk]) -> dict[str, bytes]:
         """Embed the chunks whose text has no vector yet; returns embed_hash -> float32 bytes."""
@@ -321,7 +353,8 @@ class Indexer:
         out: dict[str, bytes] = {}
         for i in range(0, len(hashes), EMBED_BATCH):
             part = hashes[i : i + EMBED_BATCH]
-            vecs = self.embedder.embed_documents([todo[h] for h in part])
+            with private_umask():  # the first call may write the embedder's cache in the data dir
+                vecs = self.embedder.embed_documents([todo[h] for h in part])
             for h, v in zip(part, vecs, strict=True):
                 out[h] = np.asarray(v, dtype=np.float32).tobytes()
         self._summary.embed_seconds += time.perf_counter() - t0

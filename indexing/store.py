@@ -8,7 +8,9 @@ user's files again, and that a renamed or re-saved file whose text did not chang
 re-embedded.
 
 Each document is written in one transaction, so a crash leaves either the old or the new version,
-never half of one.
+never half of one. The same transaction marks the document's chunks as pending for the vector
+index; the mark is cleared once their vectors are written there, so a crash in between is mended
+at the next start.
 """
 
 from __future__ import annotations
@@ -53,6 +55,10 @@ CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(
     text, title, chunk_id UNINDEXED, tokenize = 'porter unicode61 remove_diacritics 2'
 );
 CREATE TABLE IF NOT EXISTS embeddings (embed_hash TEXT PRIMARY KEY, vector BLOB NOT NULL);
+-- Chunks written here whose vector may not have reached the vector index yet (see
+-- write_document): a rewritten document keeps its chunk ids, so comparing id sets alone would
+-- leave its old vectors in place after a crash.
+CREATE TABLE IF NOT EXISTS vector_pending (chunk_id TEXT PRIMARY KEY);
 CREATE TABLE IF NOT EXISTS events (
     id INTEGER PRIMARY KEY, doc_id TEXT NOT NULL, title TEXT, start TEXT, end TEXT,
     start_key TEXT, end_key TEXT, all_day INTEGER, floating INTEGER, location TEXT,
@@ -145,6 +151,10 @@ class Store:
         with self.transaction() as db:
             db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES(?, ?)", (key, value))
 
+    def delete_meta(self, key: str) -> None:
+        with self.transaction() as db:
+            db.execute("DELETE FROM meta WHERE key=?", (key,))
+
     # ----- manifest -------------------------------------------------------------------------
 
     def file_record(self, path: str) -> FileRecord | None:
@@ -227,6 +237,8 @@ class Store:
                 )
                 db.execute("INSERT INTO chunks_fts(text, title, chunk_id) VALUES(?,?,?)",
                            (c.text, c.title, c.chunk_id))
+                db.execute("INSERT OR IGNORE INTO vector_pending(chunk_id) VALUES(?)",
+                           (c.chunk_id,))
             for item in doc.items:
                 self._insert_item(db, doc.doc_id, item, from_addr)
         return sorted(old - {c.chunk_id for c in chunks})
@@ -315,6 +327,22 @@ class Store:
 
     def all_chunk_ids(self) -> set[str]:
         return {r[0] for r in self.query("SELECT chunk_id FROM chunks")}
+
+    def pending_vector_ids(self) -> set[str]:
+        """Chunks written since their vectors last reached the vector index."""
+        return {r[0] for r in self.query("SELECT chunk_id FROM vector_pending")}
+
+    def clear_pending_vectors(self, chunk_ids: Iterable[str] | None = None) -> None:
+        """The vectors of these chunks (None: of all) are now in the vector index."""
+        with self.transaction() as db:
+            if chunk_ids is None:
+                db.execute("DELETE FROM vector_pending")
+                return
+            ids = list(chunk_ids)
+            for i in range(0, len(ids), 500):
+                part = ids[i : i + 500]
+                db.execute(f"DELETE FROM vector_pending WHERE chunk_id IN ({','.join('?' * len(part))})",
+                           part)
 
     # ----- counts ----------------------------------------------------------------------------
 

@@ -5,6 +5,9 @@ downloads anything) and keep telemetry off. Metadata filters in chromadb are slo
 (FIELD-NOTES: 125-213 ms at 100k), so filtering by date or kind happens in our SQLite store; the
 vector index only answers "nearest chunk ids". Its content can always be rebuilt from the
 embeddings kept in SQLite.
+
+chromadb writes its segment files whenever it likes (a query can flush its log into the HNSW
+files), so every call runs under the owner-only umask: the files hold the user's data.
 """
 
 from __future__ import annotations
@@ -14,7 +17,13 @@ from pathlib import Path
 
 import numpy as np
 
+from indexing.paths import private_umask
+
 COLLECTION = "chunks"
+
+
+class VectorIndexError(RuntimeError):
+    """The vector index could not be read or written; it is rebuilt from SQLite at next start."""
 
 
 class VectorIndex:
@@ -27,36 +36,41 @@ class VectorIndex:
 
         self.path = path
         self.dim = dim
-        self._client = chromadb.PersistentClient(
-            path=str(path), settings=Settings(anonymized_telemetry=False, allow_reset=True)
-        )
-        self._col = self._client.get_or_create_collection(
-            COLLECTION, metadata={"hnsw:space": "cosine"}, embedding_function=None
-        )
+        with private_umask():
+            self._client = chromadb.PersistentClient(
+                path=str(path), settings=Settings(anonymized_telemetry=False, allow_reset=True)
+            )
+            self._col = self._client.get_or_create_collection(
+                COLLECTION, metadata={"hnsw:space": "cosine"}, embedding_function=None
+            )
 
     def count(self) -> int:
-        return int(self._col.count())
+        with private_umask():
+            return int(self._col.count())
 
     def upsert(self, ids: list[str], vectors: np.ndarray, kinds: list[str]) -> None:
         """Add or replace vectors (batched to stay under chromadb's batch limit)."""
         step = 1000
-        for i in range(0, len(ids), step):
-            self._col.upsert(
-                ids=ids[i : i + step],
-                embeddings=vectors[i : i + step].astype(np.float32),
-                metadatas=[{"kind": k} for k in kinds[i : i + step]],
-            )
+        with private_umask():
+            for i in range(0, len(ids), step):
+                self._col.upsert(
+                    ids=ids[i : i + step],
+                    embeddings=vectors[i : i + step].astype(np.float32),
+                    metadatas=[{"kind": k} for k in kinds[i : i + step]],
+                )
 
     def delete(self, ids: list[str]) -> None:
         step = 1000
-        for i in range(0, len(ids), step):
-            self._col.delete(ids=ids[i : i + step])
+        with private_umask():
+            for i in range(0, len(ids), step):
+                self._col.delete(ids=ids[i : i + step])
 
     def all_ids(self) -> set[str]:
         out: set[str] = set()
         offset, step = 0, 5000
         while True:
-            got = self._col.get(include=[], limit=step, offset=offset)
+            with private_umask():
+                got = self._col.get(include=[], limit=step, offset=offset)
             ids = got["ids"]
             out.update(ids)
             if len(ids) < step:
@@ -68,14 +82,16 @@ class VectorIndex:
         n = self.count()
         if n == 0:
             return []
-        res = self._col.query(query_embeddings=[vector.astype(np.float32)], n_results=min(k, n),
-                              include=["distances"])
+        with private_umask():
+            res = self._col.query(query_embeddings=[vector.astype(np.float32)],
+                                  n_results=min(k, n), include=["distances"])
         return [(cid, 1.0 - float(d)) for cid, d in zip(res["ids"][0], res["distances"][0],
                                                           strict=True)]
 
     def reset(self) -> None:
         """Drop every vector (used before a rebuild from SQLite)."""
-        self._client.delete_collection(COLLECTION)
-        self._col = self._client.get_or_create_collection(
-            COLLECTION, metadata={"hnsw:space": "cosine"}, embedding_function=None
-        )
+        with private_umask():
+            self._client.delete_collection(COLLECTION)
+            self._col = self._client.get_or_create_collection(
+                COLLECTION, metadata={"hnsw:space": "cosine"}, embedding_function=None
+            )

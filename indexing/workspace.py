@@ -7,12 +7,20 @@ same objects are built the same way; nothing here is global.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+import sqlite3
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from indexing import integrity
 from indexing.embedder import Embedder, make_embedder
-from indexing.indexer import Indexer
-from indexing.paths import ensure_data_dir, private_umask, resolve_data_dir, set_offline_mode
+from indexing.indexer import VECTORS_DAMAGED_KEY, Indexer
+from indexing.paths import (
+    ensure_data_dir,
+    make_private,
+    private_umask,
+    resolve_data_dir,
+    set_offline_mode,
+)
 from indexing.settings import Settings
 from indexing.store import Store
 from indexing.vectors import VectorIndex
@@ -30,45 +38,69 @@ class Workspace:
     vectors: VectorIndex
     embedder: Embedder
 
+    notices: list[str] = field(default_factory=list)  # what start-up mended, for the user
+
     @classmethod
     def open(cls, data_dir: str | Path | None = None, embedder: str | Embedder | None = None,
-             ) -> Workspace:
-        """Open (creating if needed) the data dir; ``embedder`` overrides the settings' choice."""
+             check: bool = True) -> Workspace:
+        """Open (creating if needed) the data dir; ``embedder`` overrides the settings' choice.
+
+        With ``check`` (the default) a damaged ``lodger.db`` is moved aside (Lodger starts
+        empty), and a damaged vector index is moved aside and rebuilt from SQLite without
+        reading the user's files (see ``indexing.integrity``); ``notices`` then says what
+        happened, in words for the user. Tests that open many fresh dirs may pass
+        ``check=False`` to skip the one-second probe.
+        """
         set_offline_mode()
         root = ensure_data_dir(resolve_data_dir(data_dir))
         settings = Settings.load(root)
         if isinstance(embedder, str) or embedder is None:
-            emb = make_embedder(embedder or settings.embedder)
+            emb = make_embedder(embedder or settings.embedder, cache_dir=root / "embedder")
         else:
             emb = embedder
+        notices: list[str] = []
+        rebuilt = False
         with private_umask():
+            make_private(root)
             _attach_log(root)
-            store = Store(root / "lodger.db")
+            store = _open_store(root, check, notices)
+            if check and not notices:
+                notice = _check_vectors(root / "vectors", store)
+                if notice:
+                    rebuilt = True
+                    notices.append(notice)
             stored = store.get_meta("embedder")
             if stored is None:
                 store.set_meta("embedder", emb.name)
             vectors = VectorIndex(root / "vectors", emb.dim)
-        ws = cls(root, settings, store, vectors, emb)
+        ws = cls(root, settings, store, vectors, emb, notices)
         if stored is not None and stored != emb.name:
             ws.switch_embedder_vectors(stored)
+        elif rebuilt:
+            with private_umask():
+                n = ws.indexer().reconcile_vectors()
+            log.warning("vector index rebuilt from lodger.db: %d chunks", n)
+        if rebuilt:
+            store.delete_meta(VECTORS_DAMAGED_KEY)
         return ws
 
     def switch_embedder_vectors(self, previous: str) -> None:
-        """Vectors from another embedder are meaningless: drop them so they are recomputed."""
-        log.warning("embedder changed from %s to %s: vectors will be recomputed",
-                    previous, self.embedder.name)
-        with self.store.transaction() as db:
-            db.execute("DELETE FROM embeddings")
-            db.execute("DELETE FROM chunks")
-            db.execute("DELETE FROM chunks_fts")
-            db.execute("DELETE FROM documents")
-            db.execute("DELETE FROM locations")
-            db.execute("DELETE FROM events")
-            db.execute("DELETE FROM tasks")
-            db.execute("DELETE FROM files")
-            db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES('embedder', ?)",
-                       (self.embedder.name,))
-        self.vectors.reset()
+        """Vectors from another embedder are meaningless: recompute them from the chunk texts
+        kept in SQLite. Documents, events, tasks and the manifest are kept, and the user's files
+        are not read again. Safe to interrupt: the embedder's name is recorded only at the end,
+        so the next start simply does it again."""
+        log.warning("embedder changed from %s to %s: recomputing %d vectors from lodger.db",
+                    previous, self.embedder.name, self.store.counts().get("chunks", 0))
+        with private_umask():
+            n = reembed_chunks(self.store, self.embedder)
+            with self.store.transaction() as db:
+                db.execute("DELETE FROM embeddings WHERE embed_hash NOT IN "
+                           "(SELECT embed_hash FROM chunks)")
+                db.execute("DELETE FROM vector_pending")
+            self.vectors.reset()
+            self.indexer().reconcile_vectors()
+            self.store.set_meta("embedder", self.embedder.name)
+        log.warning("embedder switch done: %d chunk texts embedded", n)
 
     def remember(self, roots: list[str]) -> None:
         """After indexing: keep the folders in settings and guess the user's own addresses from
@@ -100,6 +132,45 @@ class Workspace:
         self.store.close()
 
 
+def _check_vectors(path: Path, store: Store) -> str | None:
+    """Set the vector index aside when the probe finds it damaged or when the last run could
+    not write it; returns a notice for the user then (the caller rebuilds it)."""
+    failed = store.get_meta(VECTORS_DAMAGED_KEY)
+    if failed:
+        moved = integrity.set_aside(path) if path.exists() else None
+        log.warning("the vector index failed in the last run (%s); rebuilding it from lodger.db",
+                    failed)
+        bad: tuple[Path | None, str] | None = (moved, "it could not be updated")
+    else:
+        bad = integrity.check_vectors(path, integrity.sample_vectors(store.query))
+    if bad is None:
+        return None
+    moved_to = f" It was moved to {bad[0]}." if bad[0] else ""
+    return (f"The search index was damaged ({bad[1]}).{moved_to} It was rebuilt from Lodger's "
+            "database; your files were not read again.")
+
+
+def _open_store(root: Path, check: bool, notices: list[str]) -> Store:
+    """The SQLite store; a damaged one is moved aside (with the vectors made from it) and a
+    fresh one created, with a notice saying so."""
+    path = root / "lodger.db"
+    bad = integrity.check_sqlite(path) if check else None
+    if bad is None:
+        try:
+            return Store(path)
+        except sqlite3.DatabaseError as exc:
+            # Damage that the start-up check did not read (a big file only gets a schema check).
+            if not check or getattr(exc, "sqlite_errorname", "") not in integrity.CORRUPT_CODES:
+                raise
+            bad = integrity.check_sqlite(path) or (integrity.set_aside_db(path), str(exc))
+    notices.append(f"Lodger's database was damaged ({bad[1]}). It was moved to {bad[0]} and "
+                   "Lodger starts with an empty index. Your own files were not touched: index "
+                   "your folders again to rebuild it.")
+    if (root / "vectors").exists():
+        integrity.set_aside(root / "vectors")  # made from the damaged database: useless now
+    return Store(path)
+
+
 def _attach_log(root: Path) -> None:
     """Log to ``<data_dir>/lodger.log`` (once per process per dir)."""
     path = str(root / "lodger.log")
@@ -128,3 +199,28 @@ class _NoTraceback(logging.Formatter):
             return super().format(record)
         finally:
             record.exc_info, record.exc_text = saved
+
+
+def reembed_chunks(store: Store, embedder: Embedder, batch: int = 64) -> int:
+    """Embed every stored chunk again with ``embedder`` (same embedded text as at indexing:
+    title, sender, heading and text) and replace the stored vectors; returns how many texts."""
+    import json
+
+    from indexing.chunking import context_prefix, embed_text
+
+    rows = store.query(
+        "SELECT c.embed_hash, c.text, c.heading, d.title, d.kind, d.meta FROM chunks c"
+        " JOIN documents d ON d.doc_id = c.doc_id GROUP BY c.embed_hash")
+    done = 0
+    for i in range(0, len(rows), batch):
+        part = rows[i:i + batch]
+        texts = [embed_text(context_prefix(r["title"] or "", r["kind"],
+                                           json.loads(r["meta"] or "{}"), r["heading"] or ""),
+                            r["text"]) for r in part]
+        vectors = embedder.embed_documents(texts)
+        with store.transaction() as db:
+            db.executemany("INSERT OR REPLACE INTO embeddings(embed_hash, vector) VALUES(?, ?)",
+                           [(r["embed_hash"], v.astype("float32").tobytes())
+                            for r, v in zip(part, vectors, strict=True)])
+        done += len(part)
+    return done

@@ -1,0 +1,1 @@
+"""Helpers shared by the hardening tests (crash, corruption, offline, security)."""

@@ -102,6 +102,8 @@ class Backend(QObject):
         ws.settings = self.settings
         self.ready.set()
         self.workspace_ready.emit()
+        for notice in getattr(ws, "notices", []):  # what start-up mended (a damaged index)
+            self.problem.emit(notice)
         if self.settings.folders:
             self.index_folders(list(self.settings.folders), then_watch=True)
 

@@ -85,6 +85,8 @@ class Agenda:
             " LIMIT 1) AS path FROM events e WHERE " + where, params)
         out: list[EventHit] = []
         seen: set[tuple[str, str]] = set()
+        # The user's own calendar file wins over a copy of the same event found in mail.
+        rows = sorted(rows, key=lambda r: r["origin"] == "email-calendar")
         for r in rows:
             start = from_iso(r["start"])
             if start is None:

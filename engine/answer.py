@@ -398,8 +398,8 @@ class Answerer:
                 ) -> Iterator[str]:
         blocks = []
         for i, s in enumerate(sources, 1):
-            head = f"[{i}] {s.kind}: {s.title}" + (f" ({s.date[:10]})" if s.date else "")
-            blocks.append(f"<source>\n{head}\n{s.snippet}\n</source>")
+            head = f"[{i}] {s.kind}: {_as_data(s.title)}" + (f" ({s.date[:10]})" if s.date else "")
+            blocks.append(f"<source>\n{head}\n{_as_data(s.snippet)}\n</source>")
         context = "\n".join(blocks)
         trim = getattr(llm, "trim_to_tokens", None)
         if trim is not None:
@@ -488,6 +488,12 @@ def _task_words(q: Question) -> list[str]:
     names = set((q.person or "").lower().replace(".", "").split())
     names |= set((q.project or "").lower().split())
     return [k for k in q.keywords if k not in TASK_GENERIC and k not in names]
+
+
+def _as_data(text: str) -> str:
+    """Source text as it goes into a <source> block: a mail cannot close its block ("</source>")
+    or open a new one and speak to the model from outside it."""
+    return re.sub(r"<(\s*/?\s*source)", r"‹\1", text, flags=re.IGNORECASE)
 
 
 def _proper_words(text: str) -> list[str]:

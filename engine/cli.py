@@ -91,6 +91,10 @@ def main(argv: list[str] | None = None) -> int:
     set_offline_mode()
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
     argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["--lodger-probe-vectors"]:  # the start-up check's child in a frozen app
+        from indexing.integrity import probe_main
+
+        return probe_main(argv[1:])
     if argv[:1] == ["--self-test"]:  # the installer's smoke test: `lodger --self-test`
         argv = ["self-test", *argv[1:]]
     args = build_parser().parse_args(argv)
@@ -169,12 +173,20 @@ def cmd_index(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
+    import sqlite3
+
     from indexing.paths import ensure_data_dir, resolve_data_dir
     from indexing.settings import Settings
     from indexing.store import Store
 
     root = ensure_data_dir(resolve_data_dir(args.data_dir))
-    store = Store(root / "lodger.db")
+    try:
+        store = Store(root / "lodger.db")
+    except sqlite3.DatabaseError as exc:
+        print(f"lodger status: {root / 'lodger.db'} cannot be read ({exc}). The next "
+              "`lodger index` or `lodger gui` sets it aside and starts a fresh index; your own "
+              "files are not touched.", file=sys.stderr)
+        return 1
     settings = Settings.load(root)
     c = store.counts()
     print(f"Data dir: {root}")

@@ -143,14 +143,12 @@ def probe_vectors(path: Path, sample: VectorSample | None = None, collection: st
         the sampled vectors; otherwise a short reason ("killed by signal 11", "exit status 3:
         damaged: ...", "timed out after 60 s").
     """
-    if getattr(sys, "frozen", False):
-        return None  # a frozen app cannot run "python -c"; the probe is skipped there
     # chromadb may flush its log into the segment while reading, so the child may write, but
     # no file of a sound index grows past the whole index's size plus the log it replays.
     limit = 2 * _tree_size(path) + 256 * 1024 * 1024
     payload = (sample or VectorSample()).payload(collection, limit)
     try:
-        proc = subprocess.run([sys.executable, "-c", _PROBE, str(path)], input=payload,
+        proc = subprocess.run([*_probe_command(), str(path)], input=payload,
                               capture_output=True, text=True, timeout=timeout, env=_child_env())
     except subprocess.TimeoutExpired:
         return f"timed out after {timeout:.0f} s"
@@ -312,3 +310,24 @@ def _tree_size(path: Path) -> int:
             except OSError:
                 continue
     return total
+
+
+PROBE_FLAG = "--lodger-probe-vectors"
+
+
+def _probe_command() -> list[str]:
+    """How to start the probe child: ``python -c`` here; an installed (frozen) app has no Python
+    to run, so its own executable is started with a hidden flag (see ``probe_main``)."""
+    if getattr(sys, "frozen", False):
+        return [sys.executable, PROBE_FLAG]
+    return [sys.executable, "-c", _PROBE]
+
+
+def probe_main(argv: list[str]) -> int:
+    """The probe child inside a frozen app: ``lodger --lodger-probe-vectors PATH``."""
+    sys.argv = ["lodger-probe", *argv]
+    try:
+        exec(compile(_PROBE, "<lodger-probe>", "exec"), {"__name__": "__main__"})  # noqa: S102
+    except SystemExit as exc:
+        return int(exc.code or 0) if not isinstance(exc.code, str) else 1
+    return 0

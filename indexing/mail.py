@@ -242,7 +242,7 @@ def _parse_message(raw: bytes, path: str, folder: str, envelope: datetime | None
         doc_id=f"email:{message_id}", kind="email", path=path, title=subject or "(no subject)",
         locator=message_id, date=date, segments=segments, meta=meta,
     )
-    doc.items.extend(_calendar_items(body, path, message_id))
+    doc.items.extend(_calendar_items(body, path, message_id, str(meta.get("from_addr") or "")))
     unquoted = "\n\n".join(s.text for s in segments if not s.quoted)
     doc.items.extend(_promises(unquoted, date, meta["to_names"], message_id))
     return doc
@@ -260,7 +260,14 @@ def _synthetic_id(msg: Message, body: Body) -> str:
     return f"lodger-{digest[:24]}@synthetic"
 
 
-def _calendar_items(body: Body, path: str, message_id: str) -> list[Item]:
+_METHOD_CANCEL = re.compile(rb"^METHOD:\s*CANCEL\b", re.M | re.I)
+_ORGANIZER = re.compile(rb"^ORGANIZER[^:\r\n]*:(?:mailto:)?\s*([^\r\n]+)", re.M | re.I)
+
+
+def _calendar_items(body: Body, path: str, message_id: str, sender: str = "") -> list[Item]:
+    """Events of the message's calendar parts, marked as coming from it. A cancellation counts
+    only when the meeting's organizer sent it: anyone can mail a METHOD:CANCEL with the UID of
+    someone else's meeting."""
     if not body.calendars:
         return []
     try:
@@ -269,6 +276,13 @@ def _calendar_items(body: Body, path: str, message_id: str) -> list[Item]:
         return []
     items: list[Item] = []
     for data in body.calendars:
+        if _METHOD_CANCEL.search(data):
+            organizer = _ORGANIZER.search(data)
+            who = organizer.group(1).decode("utf-8", "replace").strip().lower() if organizer else ""
+            if not sender or who != sender.lower():
+                log.info("ignored a cancellation in %s <%s>: not sent by the organizer (%s)",
+                         path, message_id, who or "none named")
+                continue
         try:
             found = parse_ics_bytes(data, path)
         except Exception:  # noqa: BLE001 - a broken invitation does not lose the message

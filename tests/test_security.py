@@ -266,30 +266,29 @@ class CalendarOverridden(AssertionError):
     """A mail-borne calendar part replaced an event of the user's own calendar file."""
 
 
-@pytest.mark.parametrize("calendar_dir", [
-    "calendar",
-    pytest.param("zz-calendar", marks=pytest.mark.xfail(
-        strict=True, raises=CalendarOverridden,
-        reason="engine/agenda.py merges an event found in the calendar file and in mail by "
-        "(UID, start) keeping whichever row comes first, and mail calendar parts are taken from "
-        "any sender: a stranger's METHOD:CANCEL hides the appointment when mail is indexed "
-        "before the calendar")),
-])
-def test_a_strangers_cancellation_does_not_cancel_a_calendar_event(tmp_path, calendar_dir):
-    """A mail from a stranger with a real text/calendar CANCEL for the dentist's UID leaves the
-    appointment in the user's calendar file on the schedule, whatever order files are read in."""
+@pytest.mark.parametrize("calendar_dir", ["calendar", "zz-calendar"])
+@pytest.mark.parametrize("organizer", [False, True], ids=["no-organizer", "sender-organizer"])
+def test_a_strangers_cancellation_does_not_cancel_a_calendar_event(tmp_path, calendar_dir,
+                                                                   organizer):
+    """A mail with a real text/calendar CANCEL for the dentist's UID leaves the appointment in
+    the user's calendar file on the schedule, whatever order files are read in: a cancellation
+    not sent by the meeting's organizer is not read at all, and where both the calendar file and
+    a mail hold the event, the calendar file wins."""
     from indexing.workspace import Workspace
 
     folder = tmp_path / "demo"
     shutil.copytree(DEMO, folder)
     (folder / "calendar").rename(folder / calendar_dir)
     (folder / "mail" / "inbox").mkdir()
-    (folder / "mail" / "inbox" / "cancel.eml").write_text(CANCEL, encoding="utf-8")
+    cancel = CANCEL.replace("STATUS:CANCELLED", "STATUS:CANCELLED\nORGANIZER:mailto:m@evil.example"
+                            ) if organizer else CANCEL
+    (folder / "mail" / "inbox" / "cancel.eml").write_text(cancel, encoding="utf-8")
     ws = Workspace.open(tmp_path / "data", embedder="hash", check=False)
     try:
         ws.indexer().index([str(folder)])
         uids = ws.store.query("SELECT origin FROM events WHERE uid='dentist-20260326@rivera.example'")
-        assert sorted(r[0] for r in uids) == ["email-calendar", "vevent"]  # both were read
+        expected = ["email-calendar", "vevent"] if organizer else ["vevent"]
+        assert sorted(r[0] for r in uids) == expected
         tomorrow = answer(ws, "What's on my schedule tomorrow?")
         free = answer(ws, "Am I free on Thursday at 14:30?")
     finally:
@@ -326,9 +325,6 @@ class SourceBlockBroken(AssertionError):
     """The data block around a source can be closed from inside the source."""
 
 
-@pytest.mark.xfail(strict=True, raises=SourceBlockBroken,
-                   reason="engine/answer.py puts snippets into <source> blocks without escaping, "
-                   "so a mail containing '</source>' closes its block early")
 def test_a_mail_cannot_close_its_source_block(clean_and_injected):
     """A mail containing "</source>" cannot end its data block early and speak to the model
     from outside it."""

@@ -162,3 +162,24 @@ def _left():
     from PySide6.QtCore import Qt
 
     return Qt.MouseButton.LeftButton
+
+
+def test_what_start_up_mended_is_shown_in_the_banner(qtbot, tmp_path):
+    """A damaged lodger.db is set aside at start-up and the window says so in words."""
+    from app.backend import Backend
+    from app.main_window import MainWindow
+
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "lodger.db").write_bytes(b"this is not a database" * 200)
+    backend = Backend(data, embedder="hash", watch=False, check_index=True)
+    window = MainWindow(backend)
+    qtbot.addWidget(window)
+    try:
+        backend.start()
+        qtbot.waitUntil(lambda: backend.ws is not None, timeout=30_000)
+        qtbot.waitUntil(lambda: window.banner.isVisibleTo(window), timeout=5_000)
+        assert "database was damaged" in window.banner_text.text()
+        assert "Traceback" not in window.banner_text.text()
+    finally:
+        backend.shutdown()

@@ -95,6 +95,10 @@ def main(argv: list[str] | None = None) -> int:
         from indexing.integrity import probe_main
 
         return probe_main(argv[1:])
+    if argv[:1] == ["--lodger-build-embedder"]:  # the embedder build's child in a frozen app
+        from indexing.embedder_build import main as build_main
+
+        return build_main(argv[1:])
     if argv[:1] == ["--self-test"]:  # the installer's smoke test: `lodger --self-test`
         argv = ["self-test", *argv[1:]]
     args = build_parser().parse_args(argv)

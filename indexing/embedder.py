@@ -188,12 +188,32 @@ def _manifest_ok(path: Path, full: bool = True) -> bool:
         return False
 
 
+BUILD_FLAG = "--lodger-build-embedder"
+
+
 def build_model(cache_dir: str | os.PathLike[str], variant: str,
                 model_path: str | None = None) -> Path:
-    """Make and cache ``variant``'s ONNX file (see ``indexing.embedder_build.build_model``)."""
-    from indexing.embedder_build import build_model as build
+    """Make and cache ``variant``'s ONNX file (see ``indexing.embedder_build.build_model``).
 
-    return build(cache_dir, variant, model_path)
+    It runs in a child process: the build imports torch and transformers (seconds of import and
+    hundreds of MB), which would otherwise stall the app's window through the GIL and stay in
+    its memory for good. An installed (frozen) app starts its own executable with a hidden flag.
+    """
+    import subprocess
+    import sys
+
+    if getattr(sys, "frozen", False):
+        cmd = [sys.executable, BUILD_FLAG]
+    else:
+        cmd = [sys.executable, "-m", "indexing.embedder_build"]
+    cmd += [str(cache_dir), variant, model_path or ""]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        [str(Path(__file__).resolve().parent.parent), os.environ.get("PYTHONPATH", "")])}
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=1800)
+    if proc.returncode != 0:
+        last = (proc.stderr.strip().splitlines() or [f"exit status {proc.returncode}"])[-1]
+        raise RuntimeError(f"building the embedder file failed: {last[:300]}")
+    return model_file(cache_dir, variant)
 
 
 def _session(path: Path, threads: int, spin: bool = True):  # noqa: ANN202 - ort.InferenceSession

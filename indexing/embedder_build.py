@@ -178,3 +178,23 @@ def _keep_model_bytes(model_bytes: bytes, custom_opsets: object) -> bytes:
     return model_bytes
 
 
+def main(argv: list[str] | None = None) -> int:
+    """``python -m indexing.embedder_build CACHE_DIR VARIANT [MODEL_PATH]``: the child process
+    that ``indexing.embedder.build_model`` starts."""
+    import sys
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    if len(args) < 2:
+        print("usage: python -m indexing.embedder_build CACHE_DIR VARIANT [MODEL_PATH]",
+              file=sys.stderr)
+        return 2
+    emb.set_offline_mode()
+    from indexing.paths import private_umask
+
+    with private_umask():
+        build_model(args[0], args[1], (args[2] if len(args) > 2 else "") or None)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

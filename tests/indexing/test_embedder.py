@@ -36,10 +36,19 @@ def torch_vectors() -> np.ndarray:
 
 @pytest.fixture(scope="module")
 def made(tmp_path_factory) -> Path:
-    """A cache dir with the int8 and fp32 files made once for this module."""
+    """A cache dir with the int8 and fp32 files made once for this module, by a process that
+    records whether building imported torch into it (it must not: the build is a child)."""
+    import subprocess
+    import sys
+
     cache = tmp_path_factory.mktemp("embedder-cache")
-    emb.build_model(cache, "int8")
-    emb.build_model(cache, "fp32")
+    code = ("import sys; from indexing import embedder as e; "
+            f"e.build_model({str(cache)!r}, 'int8'); e.build_model({str(cache)!r}, 'fp32'); "
+            "print('torch imported:', 'torch' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=Path(__file__).resolve().parents[2], timeout=900)
+    assert out.returncode == 0, out.stderr[-2000:]
+    (cache / "builder.out").write_text(out.stdout)
     return cache
 
 
@@ -133,7 +142,7 @@ def test_damaged_cached_file_is_made_again(made, tmp_path, monkeypatch, torch_ve
         _copy_cache(made, Path(cache_dir))
         return emb.model_file(cache_dir, variant)
 
-    monkeypatch.setattr(embedder_build, "build_model", rebuild)
+    monkeypatch.setattr(emb, "build_model", rebuild)
     e = emb.OnnxEmbedder(cache)
     got = e.embed_documents(TEXTS)
     assert calls == ["int8"]
@@ -201,7 +210,7 @@ def test_failed_build_leaves_no_half_file(tmp_path, monkeypatch):
 
     monkeypatch.setattr(embedder_build, "export_onnx", bad_export)
     with pytest.raises(Exception):  # noqa: B017 - whatever onnx raises on a broken graph
-        emb.build_model(tmp_path, "int8")
+        embedder_build.build_model(tmp_path, "int8")
     assert list(tmp_path.iterdir()) == []
 
 
@@ -215,8 +224,21 @@ def test_build_writes_manifest_and_drops_older_recipes(made, tmp_path, monkeypat
     monkeypatch.setattr(embedder_build, "fuse_bert", lambda src, dst, model_path=None: src)
     monkeypatch.setattr(embedder_build, "quantize_int8", lambda src, dst: src)
     (tmp_path / "minilm-l6-v2-fp32-v1.onnx").write_bytes(b"old export")
-    path = emb.build_model(tmp_path, "int8")
+    path = embedder_build.build_model(tmp_path, "int8")
     assert sorted(p.name for p in tmp_path.iterdir()) == [path.with_suffix(".json").name, path.name]
     info = json.loads(path.with_suffix(".json").read_text())
     assert info["size"] == path.stat().st_size and info["check_cosine"] >= 0.97
     assert emb._manifest_ok(path)
+
+
+def test_the_build_runs_in_a_child_process_and_reports_its_failure(tmp_path):
+    """A failing build (here: no model at the given path) raises with the child's last words
+    and leaves nothing behind."""
+    with pytest.raises(RuntimeError, match="building the embedder file failed"):
+        emb.build_model(tmp_path, "int8", model_path=str(tmp_path / "no-such-model"))
+    assert [p for p in tmp_path.iterdir() if p.suffix in (".onnx", ".json")] == []
+
+
+def test_building_does_not_import_torch_into_the_caller(made):
+    """The process that asked for the files never imported torch itself."""
+    assert (made / "builder.out").read_text().strip() == "torch imported: False"

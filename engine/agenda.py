@@ -21,7 +21,8 @@ from indexing.timeutil import from_iso, localize, sort_key
 
 SLACK = timedelta(hours=15)  # floating/all-day keys are stored as if UTC
 GENERIC = {"appointment", "appointments", "meeting", "meetings", "event", "events", "call",
-           "calls", "next", "schedule", "calendar"}
+           "calls", "next", "schedule", "calendar", "session", "sessions", "class", "classes",
+           "lesson", "lessons", "left", "remaining", "upcoming", "coming"}
 
 
 @dataclass
@@ -129,7 +130,20 @@ class Agenda:
     def next_event(self, keywords: Sequence[str], now: datetime, backwards: bool = False,
                    required: Sequence[str] = ()) -> tuple[EventHit | None, bool]:
         """The next event matching the keywords, or with ``backwards`` the latest one before now
-        (either falls back to the other side); returns (hit, is_future).
+        (either falls back to the other side); returns (hit, is_future). See ``best_matches``.
+        """
+        hits = self.best_matches(keywords, required)
+        future = [h for h in hits if h.end > now]
+        past = [h for h in hits if h.end <= now]
+        if backwards and past:
+            return past[-1], False
+        if future:
+            return future[0], True
+        return (past[-1], False) if past else (None, False)
+
+    def best_matches(self, keywords: Sequence[str], required: Sequence[str] = (),
+                     ) -> list[EventHit]:
+        """The occurrences of the events that best match the keywords, sorted by start.
 
         Rare words weigh more than common ones: for "my flight to Lisbon" the one event naming
         Lisbon beats the many flights, whatever their dates; and when no event names Lisbon,
@@ -140,7 +154,7 @@ class Agenda:
         words = [w.lower() for w in keywords if w]
         specific = [w for w in words if w not in GENERIC] or words
         if not specific:
-            return None, False
+            return []
         cond = " OR ".join("(lower(e.title) LIKE ? OR lower(e.description) LIKE ? OR "
                            "lower(e.location) LIKE ?)" for _ in specific)
         params: list[str] = []
@@ -148,7 +162,7 @@ class Agenda:
             params += [f"%{_stem(w)}%"] * 3
         hits = [h for h in self._event_rows(f"({cond})", tuple(params)) if not h.cancelled]
         if not hits:
-            return None, False
+            return []
         weights = self._word_weights(specific, hits)
         scores = {id(h): sum(weights[w] for w in specific if _has(h, w)) for h in hits}
         top = max(scores.values())
@@ -156,15 +170,8 @@ class Agenda:
         must = [w for w in specific if w in {r.lower() for r in required}]
         needed = sum(weights[w] for w in must)
         if needed and sum(weights[w] for w in must if _has(hits[0], w)) < 0.5 * needed:
-            return None, False
-        hits = [h for h in hits if scores[id(h)] >= top - 1e-9]
-        future = [h for h in hits if h.end > now]
-        past = [h for h in hits if h.end <= now]
-        if backwards and past:
-            return past[-1], False
-        if future:
-            return future[0], True
-        return (past[-1], False) if past else (None, False)
+            return []
+        return hits
 
     def _word_weights(self, words: Sequence[str], hits: list[EventHit]) -> dict[str, float]:
         """log(N / df) per word over the distinct events (series) of the calendar."""
@@ -180,19 +187,29 @@ class Agenda:
     def tasks(self, *, start: datetime | None = None, end: datetime | None = None,
               overdue_at: datetime | None = None, done: bool = False,
               project: str | None = None, person: str | None = None,
-              promises_only: bool = False, keywords: Sequence[str] = ()) -> list[TaskHit]:
+              promises_only: bool = False, keywords: Sequence[str] = (),
+              promised_by: str | None = None) -> list[TaskHit]:
         """Tasks by the given filters; open ones unless ``done``.
 
         ``start``/``end`` select by due date (or by completion date when ``done``);
         ``overdue_at`` selects open tasks due before that moment. Promises found in mail count
-        only when the mail was sent by the user.
+        only when the mail was sent by the user; with ``promised_by`` it is the other way round:
+        the promises that person made in mail to the user ("what did Sam promise me?").
         """
         rows = self.store.query(
             "SELECT t.*, (SELECT l.path FROM locations l WHERE l.doc_id = t.doc_id ORDER BY"
-            " l.path LIMIT 1) AS path FROM tasks t WHERE t.done = ?", (int(done),))
+            " l.path LIMIT 1) AS path, d.meta AS doc_meta FROM tasks t"
+            " LEFT JOIN documents d ON d.doc_id = t.doc_id WHERE t.done = ?", (int(done),))
         out: list[TaskHit] = []
         for r in rows:
-            if r["origin"] == "promise" and not self._is_users(r["from_addr"]):
+            if promised_by is not None:
+                if r["origin"] != "promise" or self._is_users(r["from_addr"]):
+                    continue
+                meta = json.loads(r["doc_meta"] or "{}")
+                sender = f"{meta.get('from', '')} {meta.get('x_from', '')} {r['from_addr'] or ''}"
+                if not re.search(rf"(?<!\w){re.escape(promised_by.lower())}(?!\w)", sender.lower()):
+                    continue
+            elif r["origin"] == "promise" and not self._is_users(r["from_addr"]):
                 continue
             if promises_only and r["origin"] != "promise":
                 continue

@@ -44,6 +44,10 @@ GENERAL_PROMPT = (
 )
 ITEM_KEYS = ("kind", "title", "start", "end", "due", "done", "source")
 NOT_FOUND = "I couldn't find anything about that in your mail, notes, calendar or tasks."
+MAX_LISTED = 50
+# "What sessions do I have left?", "all my upcoming dentist appointments": every coming one.
+_ALL_UPCOMING = re.compile(r"\b(?:left|remaining|upcoming|all\s+(?:my|the)|how\s+many|every)\b",
+                           re.I)
 # Yes/no questions about the user's own calendar: the calendar's answer is the answer.
 _CALENDAR_CHECK = re.compile(
     r"^\s*(?:(?:do|did|will|have)\s+(?:i|we)\s+(?:have|got|get)\b|(?:am|are|was|were)\s+(?:i|we)\b"
@@ -160,6 +164,8 @@ class Answerer:
         if q.free_check and q.at is not None:
             return self._free_at(q, ans)
         content = [k for k in q.keywords if k not in GENERIC]
+        if q.range is None and content and _ALL_UPCOMING.search(q.text) and not q.free_check:
+            return self._upcoming_matches(q, ans, content)
         if q.range is None and (q.next_match or content) and not q.free_check:
             return self._next_event(q, ans, content)
         start, end, label = self._schedule_range(q, ans.now)
@@ -214,15 +220,31 @@ class Answerer:
         hit, future = self.agenda.next_event(content or q.keywords, ans.now,
                                              backwards=q.looks_back, required=required)
         if hit is None:
-            what = " ".join(content or q.keywords) or "matching"
-            return self._recall_instead(q, ans, f"I couldn't find a {what} event on your "
-                                                "calendar.")
+            what = " ".join(content or q.keywords)
+            return self._recall_instead(q, ans, f"I couldn't find anything matching “{what}” "
+                                                "on your calendar.")
         self._cite_events([hit], ans)
         if q.looks_back:
             lead = "The last time, " if not future else "Nothing before now; the next one, "
         else:
             lead = "Your next one: " if future else "The last one I can find: "
         return iter([f"{lead}{hit.title}\n{event_line(hit, 1)}"])
+
+    def _upcoming_matches(self, q: Question, ans: Answer, content: list[str]) -> Iterator[str]:
+        """"What physio sessions do I have left?": every coming occurrence that matches."""
+        person = set((q.person or "").lower().replace(".", "").split())
+        required = [w for w in _proper_words(q.text) if w not in person]
+        hits = [h for h in self.agenda.best_matches(content, required) if h.end > ans.now]
+        if not hits:
+            return self._recall_instead(q, ans, f"Nothing coming up on your calendar matches "
+                                                f"“{' '.join(content)}”.")
+        self._cite_events(hits[:MAX_LISTED], ans)
+        n = len(hits)
+        lines = [f"{n} coming up:" if n != 1 else "1 coming up:"]
+        lines += [event_line(e, i + 1) for i, e in enumerate(hits[:MAX_LISTED])]
+        if n > MAX_LISTED:
+            lines.append(f"… and {n - MAX_LISTED} more.")
+        return iter(["\n".join(lines)])
 
     def _recall_instead(self, q: Question, ans: Answer, missing: str) -> Iterator[str]:
         """A schedule or to-do question the structured store cannot answer ("where is the
@@ -272,6 +294,11 @@ class Answerer:
             head = f"You finished {len(tasks)} task{'s' if len(tasks) != 1 else ''}{about}"
             head += f" {label}:" if label else ":"
             empty = f"No finished tasks{about} {label}.".replace("  ", " ").replace(" .", ".")
+        elif q.promised_by and q.person:
+            tasks = self.agenda.tasks(start=start, end=end, promised_by=q.person,
+                                      keywords=content)
+            head = f"{q.person} promised you:"
+            empty = f"I found no promises from {q.person} in your mail."
         elif q.promise:
             tasks = self.agenda.tasks(start=start, end=end, promises_only=True, person=q.person,
                                       keywords=content)
@@ -438,12 +465,16 @@ def relevance(sources: list[Source]) -> str:
     the embedder's similarity of question and chunk. all-MiniLM-L6-v2 puts related passages
     at about 0.4-0.7 and unrelated ones below 0.3.
     """
+    # Word coverage alone can mislead when a question has one content word ("the name of my
+    # dog" against a note mentioning a dog-friendly café): some similarity is always required.
     def strong(s: Source) -> bool:
-        return s.cosine >= 0.5 or s.coverage >= 0.6 or (s.coverage >= 0.4 and s.cosine >= 0.4)
+        return (s.cosine >= 0.5 or (s.coverage >= 0.6 and s.cosine >= 0.3)
+                or (s.coverage >= 0.4 and s.cosine >= 0.4))
 
     def weak(s: Source) -> bool:
-        return (s.cosine >= 0.42 or s.coverage >= 0.5
-                or (s.coverage >= 0.3 and s.cosine >= 0.33))
+        return (s.cosine >= 0.42 or (s.coverage >= 0.5 and s.cosine >= 0.2)
+                or (s.coverage >= 0.3 and s.cosine >= 0.33)
+                or (s.coverage >= 0.8 and s.words_found >= 2))  # e.g. a mail in another language
 
     if any(strong(s) for s in sources):
         return "strong"

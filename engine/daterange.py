@@ -211,6 +211,7 @@ def read_dates(text: str, now: datetime, past: bool = False, force_past: bool = 
     ctx = _Ctx(now, _zone(now), now.date())
     claimed: list[tuple[int, int]] = []
     found: list[tuple[int, DateRange]] = []
+    kinds: list[str] = []
     for pattern, handler in _RULES:
         for m in pattern.finditer(text):
             if _overlaps(m.span(), claimed):
@@ -229,7 +230,10 @@ def read_dates(text: str, now: datetime, past: bool = False, force_past: bool = 
                 span = (opener.start(), m.end())
             claimed.append(span)
             found.append((span[0], hit))
-    rng = min(found, key=lambda f: f[0])[1] if found else None
+            kinds.append(handler.__name__)
+    rng = _combine(found, kinds, ctx) if len(found) > 1 else None
+    if rng is None:
+        rng = min(found, key=lambda f: f[0])[1] if found else None
     at = None
     for pattern in _TIME_RULES:
         m = next((m for m in pattern.finditer(text) if not _overlaps(m.span(), claimed)), None)
@@ -243,6 +247,35 @@ def read_dates(text: str, now: datetime, past: bool = False, force_past: bool = 
         break
     soon = bool(re.search(r"\b(?:upcoming|coming\s+up|soon|ahead|near\s+future)\b", text))
     return DateReading(rng, at, sorted(claimed), soon)
+
+
+def _combine(found: list[tuple[int, DateRange]], kinds: list[str], c: _Ctx) -> DateRange | None:
+    """Two phrases that together name one time: "the evening of Friday 18 December" (a part of
+    the day and a day), "Tuesday afternoon next week" (a weekday and a week)."""
+    day_hits = [(h, k) for (_, h), k in zip(found, kinds, strict=True)
+                if k != "_bare_part" and h.first_day == h.last_day and h.start.time() == time(0)
+                and h.end.time() == time(0)]
+    parts = [h for (_, h), k in zip(found, kinds, strict=True) if k == "_bare_part"]
+    if parts and len(day_hits) == 1:
+        part, (day_hit, _) = parts[0], day_hits[0]
+        hours = (part.start.hour, part.end.hour or 24)
+        name = next((n for n, hh in _PART_HOURS.items() if hh == hours), "")
+        label = day_hit.label.split(" (")[0]
+        return make_range(day_hit.first_day, day_hit.first_day, c.zone,
+                          f"{label} {name}".strip(), c.today, hours)
+    weekdays = [h for (_, h), k in zip(found, kinds, strict=True)
+                if k == "_weekday" and h.first_day == h.last_day]
+    weeks = [h for (_, h), k in zip(found, kinds, strict=True)
+             if k == "_calendar_unit" and (h.last_day - h.first_day).days == 6]
+    if len(weekdays) == 1 and len(weeks) == 1:
+        wd_hit, week = weekdays[0], weeks[0]
+        d = week.first_day + timedelta(days=wd_hit.first_day.weekday())
+        hours = None
+        if wd_hit.start.time() != time(0) or wd_hit.end.time() != time(0):
+            hours = (wd_hit.start.hour, wd_hit.end.hour or 24)
+        label = f"{wd_hit.label.split(' (')[0]} {week.label.split(' (')[0]}"
+        return make_range(d, d, c.zone, label, c.today, hours)
+    return None
 
 
 @dataclass(frozen=True)
@@ -429,6 +462,82 @@ def _named_part(m: re.Match[str], c: _Ctx, back: bool, text: str) -> DateRange |
     return c.day(c.today, "this", word.split()[-1])
 
 
+def _easter(year: int) -> date:
+    """Western Easter Sunday (the anonymous Gregorian computus)."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = b // 4, b % 4
+    f = (b + 8) // 25
+    g = (b - f + 1) // 3
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = c // 4, c % 4
+    ell = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * ell) // 451
+    month = (h + ell - 7 * m + 114) // 31
+    return date(year, month, (h + ell - 7 * m + 114) % 31 + 1)
+
+
+def _holiday_date(name: str, year: int) -> tuple[date, date, str]:
+    """(first day, last day, label) of a named holiday in ``year``."""
+    n = re.sub(r"[’'.]", "", name)
+    n = re.sub(r"\s+", " ", n)
+    if n == "christmas days":
+        return date(year, 12, 24), date(year, 12, 26), "over Christmas"
+    if n.startswith(("christmas eve", "xmas eve")):
+        return date(year, 12, 24), date(year, 12, 24), "Christmas Eve"
+    if n.startswith(("christmas", "xmas")):
+        return date(year, 12, 25), date(year, 12, 25), "Christmas Day"
+    if n.startswith("boxing"):
+        return date(year, 12, 26), date(year, 12, 26), "Boxing Day"
+    if n.startswith("new years eve") or n.startswith("new year eve"):
+        return date(year, 12, 31), date(year, 12, 31), "New Year's Eve"
+    if n.startswith("new year"):
+        return date(year, 1, 1), date(year, 1, 1), "New Year's Day"
+    if n.startswith("valentine"):
+        return date(year, 2, 14), date(year, 2, 14), "Valentine's Day"
+    if n.startswith("halloween"):
+        return date(year, 10, 31), date(year, 10, 31), "Halloween"
+    if n.startswith("st patrick"):
+        return date(year, 3, 17), date(year, 3, 17), "St Patrick's Day"
+    if n.startswith("thanksgiving"):
+        first = date(year, 11, 1)
+        d = first + timedelta(days=(3 - first.weekday()) % 7 + 21)  # 4th Thursday (US)
+        return d, d, "Thanksgiving"
+    if n.startswith("good friday"):
+        d = _easter(year) - timedelta(days=2)
+        return d, d, "Good Friday"
+    if n.startswith("easter monday"):
+        d = _easter(year) + timedelta(days=1)
+        return d, d, "Easter Monday"
+    if n.startswith("easter weekend"):
+        d = _easter(year)
+        return d - timedelta(days=2), d + timedelta(days=1), "the Easter weekend"
+    d = _easter(year)
+    return d, d, "Easter Sunday"
+
+
+def _holiday(m: re.Match[str], c: _Ctx, back: bool, text: str) -> DateRange | None:
+    """Christmas Day, New Year's Eve, Easter...: the next one (the last one when looking back;
+    "last Christmas", "next Easter"). Bare "Christmas" is only a date after "on", "over",
+    "at"... ("on Christmas"), not in "the Christmas party" or "presents for Christmas"."""
+    name = " ".join(m.group("hol").lower().split())
+    if (m.groupdict().get("pre") or "") in ("over", "during"):
+        name = {"easter": "easter weekend", "christmas": "christmas days",
+                "xmas": "christmas days"}.get(name, name)
+    q = (m.group("q") or "").strip()
+    step = -1 if q == "last" or (back and q not in ("next", "this")) else 1
+    year = c.today.year
+    for _ in range(3):
+        first, last, label = _holiday_date(name, year)
+        if (step > 0 and last >= c.today) or (step < 0 and first <= c.today):
+            break
+        year += step
+    if q == "next" and first <= c.today <= last:
+        first, last, label = _holiday_date(name, year + 1)
+    if first == last:
+        return c.day(first, label, m.group("part"))
+    return c.days(first, last, label)
+
+
 def _relative_day(m: re.Match[str], c: _Ctx, back: bool, text: str) -> DateRange | None:
     word = m.group("w")
     offset = {"today": 0, "yesterday": -1}.get(word, 1)
@@ -597,6 +706,14 @@ def _bare_part(m: re.Match[str], c: _Ctx, back: bool, text: str) -> DateRange | 
 
 _Rule = tuple[re.Pattern[str], Callable[[re.Match[str], _Ctx, bool, str], DateRange | None]]
 _RULES: list[_Rule] = [(re.compile(p), h) for p, h in [
+    (r"\b(?:(?P<q>this|next|last)\s+)?(?P<hol>(?:christmas|xmas)\s+(?:eve|day)|boxing\s+day"
+     r"|new\s+year[’']?s?\s+(?:eve|day)|valentine[’']?s?\s+day|st\.?\s+patrick[’']?s?\s+day"
+     r"|halloween|thanksgiving\s+day|good\s+friday|easter\s+(?:sunday|monday|weekend))\b" + _PART,
+     _holiday),
+    (r"\b(?P<pre>on|over|at|during|until|till|before|after|since|by|around|this|next|last)\s+"
+     r"(?P<q>)(?P<hol>christmas|xmas|new\s+year[’']?s?|valentine[’']?s?|halloween|thanksgiving"
+     r"|easter)\b(?!\s+(?:party|dinner|lunch|drinks|market|fair|gift|gifts|present|presents"
+     r"|card|cards|shopping|tree|plans|break|holidays?|bonus|sale))" + _PART, _holiday),
     (r"\b(?:the\s+)?week\s+after\s+next\b", _week_after_next),
     (r"\b(?:the\s+)?day\s+(?P<which>after\s+tomorrow|before\s+yesterday)\b" + _PART, _day_around),
     (r"\b(?:the\s+|these\s+|this\s+)?(?P<dir>next|coming|following|past|last|previous|within)"

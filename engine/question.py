@@ -67,6 +67,7 @@ class Question:
         promise: asks what the user promised someone.
         looks_back: a lookup of the latest past match ("when did I last see Dr. Kim?").
         priority: asks for important tasks only ("my high-priority tasks", "what's urgent?").
+        promised_by: asks what someone else promised the user ("what did Sam promise me?").
         other_range: the date phrase read in the other direction ("June 1" last June rather than
             next June), for searches where the user's data may lie on either side of now.
     """
@@ -86,6 +87,7 @@ class Question:
     looks_back: bool = False
     priority: bool = False
     other_range: DateRange | None = None
+    promised_by: bool = False
 
 
 def _rx(*patterns: str) -> re.Pattern[str]:
@@ -129,7 +131,7 @@ _PROMISE = _rx(r"\b(?:did|have|had)\s+(?:i|we)\s+(?:promise|commit)", r"\b(?:i|w
                r"\b(?:did|have)\s+(?:i|we)\s+(?:tell|told|say|said\s+to)\s+\w+(?:\s+\w+)?\s+"
                r"(?:i|we)(?:'d|\s+would|'ll|\s+will|\s+(?:was|were)\s+going\s+to)\b",
                r"\bwhat\s+(?:i|we)\s+(?:said|told\s+\w+)\s+(?:i|we)(?:'d|\s+would|'ll|\s+will)\b")
-_NEXT = _rx(r"\bwhen(?:'s|\s+is|\s+are|\s+will\s+be)\s+(?:my|our|the|\w+'s)\b",
+_NEXT = _rx(r"\bwhen(?:'s|\s+is|\s+are|\s+will\s+be)\s+(?:my|our|the|(?:\w+\s+){0,2}\w+'s)\b",
             r"\bwhen\s+(?:did|was|were)\s+(?:i|we|my|our|the)\s+(?:last\s+)?(?:meet|see|visit"
             r"|have|go|fly|talk|speak|call|get|do|take|attend|book)\b",
             r"\bwhen\s+(?:am|are)\s+(?:i|we)\s+(?:at|in|with|visiting|off|away|back)\b",
@@ -140,16 +142,22 @@ _NEXT = _rx(r"\bwhen(?:'s|\s+is|\s+are|\s+will\s+be)\s+(?:my|our|the|\w+'s)\b",
             r"\bwhat\s+time\s+(?:is|does|do)\b",
             r"^where(?:'s|\s+is|\s+are|\s+will\s+be)\s+(?:my|our|the|\w+'s)\s+(?:next\s+)?\w",
             r"\b(?:my|the|our)\s+next\s+(?!week|month|year|weekend|few|couple|\d|days?\b)[a-z]+")
+_PROMISED_BY = _rx(r"\b(?:did|has|have|had)\s+(?!i\b|we\b)[\w.'-]+(?:\s+[\w.'-]+)?\s+promised?"
+                   r"\b", r"\bpromises?\s+(?:from|by|made\s+by)\b",
+                   r"\b(?!i\b|we\b)[\w.'-]+\s+promised\s+(?:me|us|to)\b")
 _CUES: dict[str, list[tuple[re.Pattern[str], int]]] = {
     "todo": [
         (_rx(r"\bto-?dos?\b", r"\btodo\s+list\b", r"\btasks?\b", r"\bchores?\b", r"\berrands?\b"),
          3),
         (_rx(r"\b(?:need|have|has|got|ought|supposed)\s+to\s+(?:do|get\s+done|finish)\b",
+             r"\b(?:need|have|got)\s+to\s+(?:make|buy|pay|book|call|ring|send|order|return|renew"
+             r"|fix|pick\s+up|drop\s+off|sign|file|submit|clean|prepare)\b",
              r"\bleft\s+to\s+do\b", r"\bto\s+be\s+done\b",
              r"\bshould\s+(?:i|we)\s+(?:do|work\s+on|focus\s+on)\b",
              r"\bmust\s+do\b", r"\bwork\s+on\s+(?:next|today|now)\b"), 3),
         (_rx(r"\bdue\b", r"\bdeadlines?\b"), 3),
         (_OVERDUE, 4), (_DONE, 4), (_PROMISE, 4), (re.compile(r"\bpromis"), 2),
+        (_PROMISED_BY, 3),
         (re.compile(r"(?<![\w+])\+[^\W\d_][\w\-]*"), 3),  # a todo.txt +project
         (_rx(r"\bwhat(?:'s|\s+is)\s+(?:still\s+)?(?:left|outstanding|pending|open)\b",
              r"\bopen\s+(?:items|loops)\b", r"\boutstanding\b", r"\bremind\s+me\s+to\b",
@@ -158,7 +166,8 @@ _CUES: dict[str, list[tuple[re.Pattern[str], int]]] = {
     "schedule": [
         (_rx(r"\b(?:schedule|calendar|agenda|diary|planner)\b"), 3),
         (_rx(r"\b(?:meetings?|appointments?|appts?|events?|calls?|interviews?|bookings?"
-             r"|reservations?|flights?|conferences?|webinars?)\b"), 2),
+             r"|reservations?|flights?|conferences?|webinars?|sessions|classes|lessons"
+             r"|rehearsals|practices|shifts|visits)\b"), 2),
         (_rx(r"\bwhat(?:'s|\s+is)\s+(?:on|happening|planned|scheduled|coming\s+up)\b",
              r"\b(?:what|anything)\s+(?:do|did|have)\s+(?:i|we)\s+(?:got|have)\b(?!\s+to\b)",
              r"\bdo\s+(?:i|we)\s+have\s+(?:anything|something|any\s+plans|plans)\b",
@@ -247,7 +256,7 @@ many project projects cancelled canceled confirmed still moved postponed resched
 _NOT_NAMES = _STOP | set("""
 i you he she it we they someone somebody anyone anybody everyone people team what who which
 where why how the a an my your our their his her this that these those all any some today
-tomorrow yesterday tonight next last week weekend month year mom mum dad
+tomorrow yesterday tonight next last week weekend month year
 """.split())
 
 
@@ -304,6 +313,7 @@ def understand(text: str, now: datetime, previous: Question | None = None) -> Qu
         promise=intent == "todo" and bool(_PROMISE.search(body)),
         looks_back=bool(_LOOKS_BACK.search(body)),
         priority=intent == "todo" and bool(_PRIORITY.search(body)),
+        promised_by=intent == "todo" and person is not None and bool(_PROMISED_BY.search(body)),
     )
 
 

@@ -24,12 +24,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+import numpy as np
+
 from indexing.embedder import Embedder
 from indexing.store import Store
 from indexing.timeutil import from_iso, sort_key, within
 from indexing.vectors import VectorIndex
 
 RRF_K = 60
+# Words that name the kind of answer a question wants rather than what it is about (stemmed).
+ANSWER_KINDS = {"number", "phone", "mobile", "address", "email", "e-mail", "code", "password",
+                "name", "date", "time", "amount", "price", "cost", "detail", "info",
+                "information", "contact", "figure", "total"}
 # Floating dates (daily notes) are keyed as if UTC: the SQL prefilter widens by the largest
 # zone offset, and `within` then decides exactly in the user's zone.
 DATE_SLACK = timedelta(hours=15)
@@ -56,6 +62,7 @@ class Source:
     line: int = 0
     date: str | None = None
     coverage: float = 0.0  # share of the question's content words found in this chunk
+    words_found: int = 0  # how many distinct content words of the question it holds
     cosine: float = 0.0
     matched: list[str] = field(default_factory=list)  # words to highlight
 
@@ -102,8 +109,8 @@ class Retriever:
         cosines: dict[str, float] = {}
         dated = start is not None or end is not None
         # With a date filter most vector neighbours fall outside it: look further.
-        vec_hits = self.vectors.query(self.embedder.embed_query(query),
-                                      CANDIDATES * (4 if dated else 1))
+        qvec = self.embedder.embed_query(query)
+        vec_hits = self.vectors.query(qvec, CANDIDATES * (4 if dated else 1))
         for rank, (cid, cos) in enumerate(vec_hits):
             ranked[cid] = ranked.get(cid, 0.0) + 1.0 / (RRF_K + rank + 1)
             cosines[cid] = cos
@@ -145,10 +152,20 @@ class Retriever:
             if cur is None or score > cur[0]:
                 best[row["doc_id"]] = (score, row)
         top = sorted(best.values(), key=lambda x: -x[0])[:k]
+        # Chunks found by their words alone have no similarity yet: compute it from the vector
+        # kept in SQLite (0.0 would read as "unrelated" to the relevance judgement).
+        missing = [row["chunk_id"] for _, row in top if row["chunk_id"] not in cosines]
+        for cid, _doc, _kind, blob in self.store.chunk_vectors(missing) if missing else ():
+            vec = np.frombuffer(blob, dtype=np.float32)
+            if vec.shape == qvec.shape:
+                cosines[cid] = float(np.dot(vec, qvec))
         stems = {_stem(w) for w in keywords}
         weights = self._idf(stems) if top else {}
         person_stems = {_stem(w) for w in _WORD.findall(person or "")}
-        total_weight = sum(weights.values()) or 1.0
+        # "Marco's phone number" is answered by "Marco Bellini, 0412 555 019": words naming the
+        # kind of answer wanted need not be in it, so they do not count against coverage.
+        counted = {w for w in stems if w not in ANSWER_KINDS} or stems
+        total_weight = sum(weights.get(w, 0.0) for w in counted) or 1.0
         out: list[Source] = []
         for score, row in top:
             words = {_stem(w) for w in _WORD.findall(
@@ -160,7 +177,9 @@ class Retriever:
                 snippet=make_snippet(row["text"], stems - person_stems, weights),
                 score=score, doc_id=row["doc_id"], chunk_id=row["chunk_id"],
                 line=row["line"] or 0, date=row["date"],
-                coverage=sum(weights[w] for w in found) / total_weight if stems else 0.0,
+                coverage=(sum(weights.get(w, 0.0) for w in found & counted) / total_weight
+                          if stems else 0.0),
+                words_found=len(found & counted),
                 cosine=cosines.get(row["chunk_id"], 0.0),
                 matched=sorted({w for w in _WORD.findall(row["text"]) if _stem(w) in found}),
             ))

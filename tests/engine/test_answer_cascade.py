@@ -46,7 +46,7 @@ def test_no_matching_event_falls_back_to_mail_and_notes(answerer):
     a = _ask(answerer, "What were my plans for the pond?")
     assert a.question.intent == "recall" and a.items == []
     assert POND in [s.locator for s in a.sources]
-    assert a.text.startswith("I couldn't find a pond event on your calendar.")
+    assert a.text.startswith("I couldn't find anything matching “pond” on your calendar.")
 
 
 def test_calendar_yes_no_question_stays_on_the_calendar(answerer):
@@ -150,3 +150,42 @@ def test_weekday_with_week_or_day_of_month(text, first_day):
     q = understand(text, NOW)
     assert q.range is not None
     assert (q.range.first_day.isoformat(), q.range.last_day.isoformat()) == (first_day, first_day)
+
+
+def test_what_someone_else_promised_me(tmp_path):
+    """"What did Sam promise me?" lists the promises in Sam's mail to the user, not the user's
+    own promises, and not other people's."""
+    from indexing.settings import Settings
+    from indexing.workspace import Workspace
+
+    mail = tmp_path / "mail"
+    (mail / "Sent" / "cur").mkdir(parents=True)
+    (mail / "Inbox" / "cur").mkdir(parents=True)
+
+    def msg(folder, name, frm, to, subject, date, body):
+        (mail / folder / "cur" / name).write_text(
+            f"From: {frm}\nTo: {to}\nSubject: {subject}\nDate: {date}\n"
+            f"Message-ID: <{name}@example.org>\n\n{body}\n", encoding="utf-8")
+
+    me, sam, ana = "Kim Park <kim@example.org>", "Sam Lee <sam@lee.example>", "Ana <ana@x.example>"
+    msg("Sent", "s1", me, sam, "Re: quote", "Mon, 23 Mar 2026 10:00:00 +0100",
+        "I'll send you the photos by Wednesday.")
+    msg("Inbox", "i1", sam, me, "Quote", "Mon, 23 Mar 2026 09:00:00 +0100",
+        "Hi Kim,\n\nI'll send you the revised quote by Friday.\n\nSam")
+    msg("Inbox", "i2", ana, me, "Lunch", "Mon, 23 Mar 2026 09:30:00 +0100",
+        "I will bring the seed catalogue tomorrow.")
+    data = tmp_path / "data"
+    data.mkdir()
+    Settings(user_addresses=["kim@example.org"]).save(data)
+    ws = Workspace.open(data, embedder="hash", check=False)
+    try:
+        ws.indexer().index([str(mail)])
+        ans, _ = make_answerer(ws, ZONE, use_llm=False)
+        theirs = ans.answer("What did Sam promise me?", NOW, use_llm=False)
+        mine = ans.answer("What did I promise Sam?", NOW, use_llm=False)
+    finally:
+        ws.close()
+    assert [(i["title"], i["due"]) for i in theirs.items] == [
+        ("Send the revised quote", "2026-03-27")]
+    assert theirs.text.startswith("Sam promised you:")
+    assert [(i["title"], i["due"]) for i in mine.items] == [("Send the photos", "2026-03-25")]

@@ -66,7 +66,7 @@ def demo_workspace(tmp: Path, mails: tuple[str, ...]):  # noqa: ANN202 - a Works
             subject, body = INJECTED[name]
             (inbox / name).write_text(MAIL.format(subject=subject, mid=f"inj{i}", body=body),
                                       encoding="utf-8")
-    ws = Workspace.open(tmp / "data", embedder="hash", check=False)
+    ws = Workspace.open(tmp / "data", embedder="minilm", check=False)
     ws.indexer().index([str(folder)])
     ws.settings.user_addresses = ["sam.rivera@example.org", "sam@rivera.example"]
     return ws

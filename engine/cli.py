@@ -141,6 +141,28 @@ def print_summary(summary, out=sys.stdout) -> None:  # noqa: ANN001
             print(f"    {sk.path}: {sk.reason}", file=out)
         if len(s.skipped) > 200:
             print(f"    ... and {len(s.skipped) - 200} more (see lodger.log)", file=out)
+    # Left out on purpose, not errors: counted, not listed (thousands of images would flood it).
+    not_read = getattr(s, "not_read", None) or {}
+    if not_read:
+        total = sum(not_read.values())
+        kinds = sorted(not_read.items(), key=lambda kv: (-kv[1], kv[0]))
+        shown = ", ".join(f"{ext} {n:,}" for ext, n in kinds[:8])
+        more = ", …" if len(kinds) > 8 else ""
+        noun = "file" if total == 1 else "files"
+        print(f"  Not read: {total:,} {noun} of other types ({shown}{more})", file=out)
+    left_out = getattr(s, "left_out_messages", None) or {}
+    if left_out:
+        total = sum(left_out.values())
+        why = ", ".join(f"{n:,} {reason}" for reason, n in
+                        sorted(left_out.items(), key=lambda kv: (-kv[1], kv[0])))
+        noun = "message" if total == 1 else "messages"
+        print(f"  Left out: {total:,} {noun} marked spam or deleted ({why})", file=out)
+    folders = getattr(s, "left_out_folders", None) or []
+    if folders:
+        names = ", ".join(os.path.basename(f.rstrip(os.sep)) or f for f in folders[:8])
+        more = f" and {len(folders) - 8} more" if len(folders) > 8 else ""
+        noun = "folder" if len(folders) == 1 else "folders"
+        print(f"  Not read: {len(folders)} junk mail {noun} ({names}{more})", file=out)
     if s.files_seen and not s.files_changed and not s.files_removed:
         print("  nothing changed", file=out)
 

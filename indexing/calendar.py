@@ -13,6 +13,13 @@ times, ``date`` for all-day events. Cancelled occurrences are kept with their st
 answers can say "cancelled" rather than forget them; cancelled to-dos are not tasks (neither open
 nor done). A broken series is skipped and reported; the rest of the calendar is still read. The
 text shown for an event gives its wall time and a readable zone ("15:00 EDT", "UTC+01:00").
+A location written over several lines (Apple Calendar puts the place's name and its address on
+two) is kept as one line, the parts joined with ", ". An event's organizer is kept as a lower-case
+address (an organizer's own cancellation mailed later can then be told from a stranger's).
+A CalDAV folder as vdirsyncer or DAVx5 write it holds one file per event, named by its UID: when
+a file has no X-WR-CALNAME and holds one event or to-do, the document is titled by its SUMMARY
+and the calendar is named by the folder (vdirsyncer's ``displayname`` file, else the folder's
+name), so sources never show a UID.
 """
 
 from __future__ import annotations
@@ -59,6 +66,25 @@ def _attendees(comp: Any) -> list[str]:
         name = getattr(a, "params", {}).get("CN", "")
         out.append(f"{name} <{addr}>" if name else addr)
     return out
+
+
+def _organizer(comp: Any) -> str:
+    """The ORGANIZER's address, lower case, without "mailto:"; "" when none is named."""
+    value = comp.get("ORGANIZER")
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if value is None:
+        return ""
+    address = str(value).strip()
+    if address.lower().startswith("mailto:"):
+        address = address[len("mailto:"):]
+    return address.strip().lower()
+
+
+def _location(comp: Any) -> str:
+    """LOCATION on one line: "Aquatic Centre\nEnmore Park" is "Aquatic Centre, Enmore Park"."""
+    parts = [p.strip() for p in _text(comp, "LOCATION").splitlines()]
+    return ", ".join(p.rstrip(",").strip() for p in parts if p.rstrip(",").strip())
 
 
 def _priority(comp: Any) -> str:
@@ -267,7 +293,7 @@ def _event_item(occ: Any, recurring: set[str]) -> Item:
     return Item(
         kind="event", title=_text(occ, "SUMMARY") or "(untitled event)",
         locator=f"{uid}/{rid}" if rid else uid, start=start, end=end, all_day=all_day,
-        location=_text(occ, "LOCATION"), attendees=_attendees(occ),
+        location=_location(occ), attendees=_attendees(occ), organizer=_organizer(occ),
         status=_text(occ, "STATUS").upper(), uid=uid, recurrence_id=rid, origin="vevent",
         description=_text(occ, "DESCRIPTION")[:2000],
     )
@@ -329,8 +355,8 @@ def _segment_text(comp: Any, calendar_zone: tzinfo | None = None) -> str:
         if status == "CANCELLED":
             head += " (cancelled)"
     parts = [head]
-    if _text(comp, "LOCATION"):
-        parts.append(f"at {_text(comp, 'LOCATION')}")
+    if _location(comp):
+        parts.append(f"at {_location(comp)}")
     people = _attendees(comp)
     if people:
         parts.append("Attendees: " + ", ".join(people[:20]))
@@ -372,11 +398,27 @@ def parse_ics_file(path: str, window_start: datetime | None = None,
         if b"BEGIN:VCALENDAR" in upper and b"END:VCALENDAR" not in upper:
             raise SkipFile("invalid calendar: the file is cut off (no END:VCALENDAR)")
         raise SkipFile("no events or to-dos in this calendar file")
-    name = _text(cal, "X-WR-CALNAME") or Path(path).stem
+    name = _text(cal, "X-WR-CALNAME")
+    title = name or Path(path).stem
+    masters = [c for c in components if c.get("RECURRENCE-ID") is None] or components
+    if not name and len({_text(c, "UID") or id(c) for c in components}) == 1:
+        title = _text(masters[0], "SUMMARY") or title  # one event per file (CalDAV): not a UID
+        name = _folder_calendar_name(path)
     doc = Document(
-        doc_id=f"calendar:{path}", kind="calendar", path=path, title=name, segments=segments,
+        doc_id=f"calendar:{path}", kind="calendar", path=path, title=title, segments=segments,
         items=items,
-        meta={"calendar_name": name, "component_count": len(components),
+        meta={"calendar_name": name or title, "component_count": len(components),
               "skipped_components": len(problems)},
     )
     return ParseResult([doc], [Skipped(path, p) for p in problems])
+
+
+def _folder_calendar_name(path: str) -> str:
+    """The name of the calendar a one-event file belongs to: vdirsyncer's ``displayname`` file
+    beside it, else the folder's name."""
+    folder = Path(path).parent
+    try:
+        shown = (folder / "displayname").read_bytes()[:1024].decode("utf-8", "replace").strip()
+    except OSError:
+        shown = ""
+    return shown.splitlines()[0].strip() if shown else folder.name

@@ -18,9 +18,16 @@ The rules, chosen to be predictable (weeks start on Monday):
 - "end of the month"/"EOM": the month's last day; "next month": the 1st of the next month;
   "end of the year": 31 December; "end of March": 31 March (year as for "March 12").
 - "in 3 days", "in two weeks", "within a month" (calendar months, clamped to the month's end).
-- A month and day without a year ("March 12", "12 March", "3/12" in US month/day order): the
-  first such date on or after 7 days before the anchor, so a deadline a few days past stays in
-  this year and "January 5" written in December means the next January.
+- A month and day without a year ("March 12", "12 March", "3/12"): the first such date on or
+  after 7 days before the anchor, so a deadline a few days past stays in this year and
+  "January 5" written in December means the next January. A caller whose anchor is only a guess
+  at when the text was written (a file's modification time, which is when it was last edited,
+  so after the text was written) passes a longer ``past_grace`` (``MTIME_GRACE``, about two
+  months).
+- Numeric day and month ("3/12", "14/12"): the order is the one only reading when a number is
+  above 12 ("14/12" is 14 December, "3/14" is 14 March); when both could be the month, US
+  month/day ("3/12" is 12 March) unless the caller says the text is day-first (``day_first``:
+  see ``numeric_order`` for reading it from a document, ``locale_day_first`` for the system).
 - "the 19th": the first 19th on or after the anchor's date.
 - A time ("at 3pm", "15:30", "noon", "at 10") makes the result a datetime in the anchor's zone
   (naive when the anchor is naive). A bare hour after "at" from 1 to 7 means the afternoon.
@@ -58,6 +65,7 @@ _NUM = (
     r"eleven|twelve|an|a)"
 )
 _PAST_GRACE = timedelta(days=7)
+MTIME_GRACE = timedelta(days=61)  # for an anchor that is a file's modification time
 
 
 def _expr(weekdays: str) -> str:
@@ -68,7 +76,7 @@ def _expr(weekdays: str) -> str:
         r"(?P<iso>\d{4}-\d{1,2}-\d{1,2})(?![\d-])",
         rf"{wd_prefix}(?P<md_m>{_MONTH})\s+(?P<md_d>\d{{1,2}}){_ORD}?(?!\d|:)(?:,?\s+(?P<md_y>\d{{4}}))?",
         rf"{wd_prefix}(?P<dm_d>\d{{1,2}}){_ORD}?(?:\s+of)?\s+(?P<dm_m>{_MONTH})(?:,?\s+(?P<dm_y>\d{{4}}))?",
-        rf"{wd_prefix}(?<![\d/.])(?P<num_m>\d{{1,2}})/(?P<num_d>\d{{1,2}})(?:/(?P<num_y>\d{{4}}|\d{{2}}))?(?![\d/])",
+        rf"{wd_prefix}(?<![\d/.])(?P<num_a>\d{{1,2}})/(?P<num_b>\d{{1,2}})(?:/(?P<num_y>\d{{4}}|\d{{2}}))?(?![\d/])",
         rf"{wd_prefix}the\s+(?P<nth>\d{{1,2}}){_ORD}(?!\s+(?:century|centuries|floor|percent))",
         rf"(?:the\s+)?(?:end|close)\s+of\s+(?P<end_mon>{_MONTH})(?:\s+(?P<end_y>\d{{4}}))?",
         r"(?:the\s+)?(?:end|close)\s+of\s+(?:the\s+|this\s+)?(?P<end_next>next\s+)?"
@@ -108,7 +116,7 @@ _LEAD = re.compile(
     re.IGNORECASE,
 )
 _NO_DUE_BEFORE = {"last", "past", "previous", "every", "each", "since", "ago", "from"}
-_NEEDS_TRIGGER = ("num_m", "nth")
+_NEEDS_TRIGGER = ("num_a", "nth")
 _WEEK_OF = re.compile(r"(?:the\s+)?week\s+of\s+", re.IGNORECASE)
 _WD_START = re.compile(rf"(?:{_WD_FULL})\b", re.IGNORECASE)
 
@@ -153,8 +161,9 @@ def _year(text: str | None) -> int | None:
     return y + 2000 if y < 100 else y
 
 
-def _month_day(month: int, day: int, year: int | None, anchor: date) -> date | None:
-    """A month/day, with the year given or chosen by the 7-day-grace rule (module docstring)."""
+def _month_day(month: int, day: int, year: int | None, anchor: date,
+               grace: timedelta = _PAST_GRACE) -> date | None:
+    """A month/day, with the year given or chosen by the past-grace rule (module docstring)."""
     try:
         if year is not None:
             return date(year, month, day)
@@ -163,7 +172,7 @@ def _month_day(month: int, day: int, year: int | None, anchor: date) -> date | N
                 d = date(y, month, day)
             except ValueError:
                 continue  # 29 February in a common year
-            if d >= anchor - _PAST_GRACE:
+            if d >= anchor - grace:
                 return d
     except ValueError:
         return None
@@ -188,17 +197,36 @@ def _count(text: str) -> int:
     return int(t) if t.isdigit() else _NUMBERS[t]
 
 
-def _resolve_groups(g: dict[str, str | None], anchor: date) -> date | None:
+def _numeric_month_day(a: int, b: int, day_first: bool | None) -> tuple[int, int] | None:
+    """(month, day) for "a/b": the only valid order, else month/day unless ``day_first``.
+    "24/7" ("open 24/7") is a date only in a text known to be day-first."""
+    if (a, b) == (24, 7) and not day_first:
+        return None
+    a_month, b_month = 1 <= a <= 12, 1 <= b <= 12
+    if a_month and b_month:
+        return (b, a) if day_first else (a, b)
+    if a_month:
+        return a, b
+    if b_month:
+        return b, a
+    return None
+
+
+def _resolve_groups(g: dict[str, str | None], anchor: date, grace: timedelta = _PAST_GRACE,
+                    day_first: bool | None = None) -> date | None:
     """The date a grammar match means (see the module docstring for the rules)."""
     if g["iso"]:
         y, m, d = (int(p) for p in g["iso"].split("-"))
         return _safe_date(y, m, d)
     if g["md_m"]:
-        return _month_day(_month(g["md_m"]), int(g["md_d"] or 0), _year(g["md_y"]), anchor)
+        return _month_day(_month(g["md_m"]), int(g["md_d"] or 0), _year(g["md_y"]), anchor, grace)
     if g["dm_m"]:
-        return _month_day(_month(g["dm_m"]), int(g["dm_d"] or 0), _year(g["dm_y"]), anchor)
-    if g["num_m"]:
-        return _month_day(int(g["num_m"]), int(g["num_d"] or 0), _year(g["num_y"]), anchor)
+        return _month_day(_month(g["dm_m"]), int(g["dm_d"] or 0), _year(g["dm_y"]), anchor, grace)
+    if g["num_a"]:
+        order = _numeric_month_day(int(g["num_a"]), int(g["num_b"] or 0), day_first)
+        if order is None:
+            return None
+        return _month_day(order[0], order[1], _year(g["num_y"]), anchor, grace)
     if g["nth"]:
         return _nth(int(g["nth"]), anchor)
     if g["end_mon"]:
@@ -206,7 +234,7 @@ def _resolve_groups(g: dict[str, str | None], anchor: date) -> date | None:
         if year is not None:
             return _month_end(year, month)
         for y in (anchor.year - 1, anchor.year, anchor.year + 1):
-            if _month_end(y, month) >= anchor - _PAST_GRACE:
+            if _month_end(y, month) >= anchor - grace:
                 return _month_end(y, month)
         return None
     if g["end_unit"]:
@@ -330,12 +358,14 @@ def _with_time(text: str, end: int, day: date, anchor: datetime) -> tuple[date |
     return datetime.combine(day, time(h, mi), tzinfo=anchor.tzinfo), new_end
 
 
-def resolve_phrase(phrase: str, anchor: datetime) -> date | datetime | None:
+def resolve_phrase(phrase: str, anchor: datetime, *,
+                   day_first: bool | None = None) -> date | datetime | None:
     """Resolve one date phrase against the date of the document it was written in.
 
     Args:
         phrase: e.g. "by Friday", "next Tuesday at 3pm", "end of the month", "3/12", "the 19th".
         anchor: when the document was written (its zone is the zone of any time in the phrase).
+        day_first: read an ambiguous "3/12" as 3 December (True) rather than 12 March.
 
     Returns:
         A ``date`` for a date-only phrase, a datetime with the anchor's tzinfo when the phrase
@@ -345,23 +375,25 @@ def resolve_phrase(phrase: str, anchor: datetime) -> date | datetime | None:
     text = _LEAD.sub("", text)
     if not text:
         return None
-    value = _grammar_phrase(text, anchor)
+    value = _grammar_phrase(text, anchor, day_first)
     if value is not None:
         return value
     # A time before the day ("3pm tomorrow", "noon on Friday").
     t = _time_at(" " + text, 0)
     if t is not None:
         rest = re.sub(r"^(?:on|this)\s+", "", (" " + text)[t[2]:].strip(), flags=re.IGNORECASE)
-        day = (_grammar_phrase(rest, anchor) or _parsedatetime(rest, anchor)) if rest else None
+        day = (_grammar_phrase(rest, anchor, day_first) or _parsedatetime(rest, anchor)
+               ) if rest else None
         if not rest or (isinstance(day, date) and not isinstance(day, datetime)):
             return datetime.combine(day or anchor.date(), time(t[0], t[1]), tzinfo=anchor.tzinfo)
     return _parsedatetime(text, anchor)
 
 
-def _grammar_phrase(text: str, anchor: datetime) -> date | datetime | None:
+def _grammar_phrase(text: str, anchor: datetime,
+                    day_first: bool | None = None) -> date | datetime | None:
     """A whole phrase read by our grammar, or None."""
     m = _PHRASE_RE.match(text)
-    day = _resolve_groups(m.groupdict(), anchor.date()) if m else None
+    day = _resolve_groups(m.groupdict(), anchor.date(), day_first=day_first) if m else None
     if m is None or day is None:
         return None
     value, end = _with_time(text, m.end(), day, anchor)
@@ -398,7 +430,8 @@ def _parsedatetime(text: str, anchor: datetime) -> date | datetime | None:
 
 
 def find_date_phrases(
-    text: str, anchor: datetime
+    text: str, anchor: datetime, *, past_grace: timedelta = _PAST_GRACE,
+    day_first: bool | None = None,
 ) -> list[tuple[str, date | datetime, int, int]]:
     """Find due-date phrases in free text and resolve them against the document's date.
 
@@ -410,6 +443,9 @@ def find_date_phrases(
     Args:
         text: free text (a sentence, a task line, a whole body).
         anchor: when the text was written.
+        past_grace: how far before the anchor a month and day without a year may fall (7 days;
+            ``MTIME_GRACE`` when the anchor is a file's modification time).
+        day_first: read an ambiguous "3/12" as 3 December (True) rather than 12 March.
 
     Returns:
         (matched text, value, start, end) in text order; value as in ``resolve_phrase``.
@@ -425,7 +461,7 @@ def find_date_phrases(
             continue
         if before and before[-1].lower() == "the" and g["nu_unit"]:
             continue  # "over the next week" is a span, not a day
-        day = _resolve_groups(g, base)
+        day = _resolve_groups(g, base, past_grace, day_first)
         if day is None:
             continue
         value, end = _with_time(text, m.end(), day, anchor)
@@ -435,6 +471,51 @@ def find_date_phrases(
             start = week_of.start()  # "the week of June 4": the date given is that week's
         out.append((text[start:end], value, start, end))
     return out
+
+
+_NUMERIC_DATE = re.compile(r"(?<![\d/.:-])(\d{1,2})/(\d{1,2})(?:/(?:\d{4}|\d{2}))?(?![\d/])")
+# Territories that write the month first (en_US, en_PH...); every other territory is day-first.
+_MONTH_FIRST = {"US", "PH", "FM", "MH", "PW", "AS", "GU", "MP", "PR", "UM", "VI"}
+_TERRITORY = re.compile(r"^[a-z]{2,3}[_-]([A-Z]{2})\b")
+_WINDOWS_TERRITORY = re.compile(r"_(United States|Philippines)\b|_[A-Z][a-z]")
+
+
+def numeric_order(text: str) -> bool | None:
+    """How a document writes numeric dates: True day-first, False month-first, None unknown.
+
+    Only an unambiguous date decides: "14/12" (a first number above 12) says day-first, "12/14"
+    says month-first; a text with both, or with only ambiguous ones ("3/12"), says nothing.
+    """
+    votes = set()
+    for m in _NUMERIC_DATE.finditer(text):
+        a, b = int(m[1]), int(m[2])
+        if 12 < a <= 31 and 1 <= b <= 12:
+            votes.add(True)
+        elif 12 < b <= 31 and 1 <= a <= 12:
+            votes.add(False)
+    return votes.pop() if len(votes) == 1 else None
+
+
+def locale_day_first(environ: dict[str, str] | None = None) -> bool | None:
+    """Whether the user's locale writes the day first ("en_AU" True, "en_US" False).
+
+    The territory is read from LC_ALL, LC_TIME or LANG (in that order, the first one set), else
+    from the locale Python started with (on Windows "English_Australia"); "C", "POSIX" and a
+    locale without a territory give None (unknown: callers keep US month/day).
+    """
+    env = os.environ if environ is None else environ
+    name = next((env[k] for k in ("LC_ALL", "LC_TIME", "LANG") if env.get(k)), "")
+    if not name and environ is None:
+        import locale
+
+        name = (locale.getlocale()[0] or "") if os.name == "nt" else ""
+    m = _TERRITORY.match(name)
+    if m:
+        return m[1] not in _MONTH_FIRST
+    w = _WINDOWS_TERRITORY.search(name)
+    if w:
+        return w[1] is None
+    return None
 
 
 _NAME_ISO = re.compile(r"(?<!\d)(\d{4})[-_.](\d{2})[-_.](\d{2})(?!\d)")

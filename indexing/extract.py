@@ -98,7 +98,7 @@ _VERBS: dict[str, str | None] = {
     "meet": _DATE_ONLY,
     "talk": r"(?:to|with)\b",
     "speak": r"(?:to|with)\b",
-    "bring": _DATE_ONLY,
+    "bring": _ANY,  # "I'll bring the pavlova", "I'll bring printed copies"
 }
 _HAVE_READY = re.compile(
     r"\b(?:ready|done|finished|completed?|drafted|sent|to\s+you|over\s+to\s+you|back\s+to\s+you|"

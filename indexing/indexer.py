@@ -16,6 +16,7 @@ import hashlib
 import logging
 import os
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -35,7 +36,7 @@ log = logging.getLogger("lodger.indexing")
 EMBED_BATCH = 64
 # Bump when a parser changes what it extracts: every file is then parsed again on the next run
 # (unchanged text is not re-embedded, so this costs parsing time only).
-PARSER_VERSION = "3"
+PARSER_VERSION = "4"
 Progress = Callable[[int, int, str], None]
 # Set in lodger.db's meta when chromadb failed to read or write (a segment damaged in a way the
 # start-up probe, which only reads, did not see); Workspace.open then rebuilds the index.
@@ -44,7 +45,13 @@ VECTORS_DAMAGED_KEY = "vectors_damaged"
 
 @dataclass
 class IndexSummary:
-    """What one indexing run did, for the closing summary and the GUI."""
+    """What one indexing run did, for the closing summary and the GUI.
+
+    ``not_read`` counts the files of types Lodger does not read by extension (".png": 900),
+    ``left_out_messages`` the messages left out as deleted or spam by reason (only those
+    in files read in this run), and ``left_out_folders`` names the junk mail folders
+    that were not entered; none of them is an error, so they are not in ``skipped``.
+    """
 
     files_seen: int = 0
     files_changed: int = 0
@@ -59,6 +66,9 @@ class IndexSummary:
     skipped: list[Skipped] = field(default_factory=list)
     seconds: float = 0.0
     embed_seconds: float = 0.0
+    not_read: dict[str, int] = field(default_factory=dict)
+    left_out_messages: dict[str, int] = field(default_factory=dict)
+    left_out_folders: list[str] = field(default_factory=list)
 
     def merge(self, other: IndexSummary) -> None:
         for name in ("files_seen", "files_changed", "files_unchanged", "files_removed",
@@ -67,6 +77,17 @@ class IndexSummary:
         self.skipped += other.skipped
         self.seconds += other.seconds
         self.embed_seconds += other.embed_seconds
+        self.not_read = dict(Counter(self.not_read) + Counter(other.not_read))
+        self.left_out_messages = dict(Counter(self.left_out_messages)
+                                      + Counter(other.left_out_messages))
+        self.left_out_folders += [f for f in other.left_out_folders
+                                  if f not in self.left_out_folders]
+
+    def _take(self, passed: sources.PassedOver) -> None:
+        """Copy what discovery and the parsers passed over into the summary."""
+        self.not_read = dict(passed.types.most_common())
+        self.left_out_messages = dict(passed.messages.most_common())
+        self.left_out_folders = list(passed.mail_folders)
 
 
 @dataclass
@@ -106,6 +127,7 @@ class Indexer:
         self._pending: list[_Pending] = []
         self._pending_chunks = 0
         self._summary = IndexSummary()
+        self._passed = sources.PassedOver()
         self._reparse = store.get_meta("parser_version") != PARSER_VERSION
         if self._reparse and not store.query("SELECT 1 FROM files LIMIT 1"):
             # Nothing was read by older parsers: record the version now, so that a first run
@@ -120,10 +142,11 @@ class Indexer:
         """Index everything under ``roots``; forget files under them that no longer exist."""
         t0 = time.perf_counter()
         self._summary = IndexSummary()
+        self._passed = sources.PassedOver()
         roots = [os.path.abspath(os.path.expanduser(r)) for r in roots]
         self.reconcile_vectors()
         found: list[sources.SourceFile] = []
-        for entry in sources.discover(roots, exclude=self.exclude):
+        for entry in sources.discover(roots, exclude=self.exclude, passed=self._passed):
             if isinstance(entry, Skipped):
                 self._skip(entry.path, entry.reason)
             else:
@@ -143,6 +166,7 @@ class Indexer:
             for path in self.store.all_file_paths():
                 if path not in seen and _under(path, roots) and not os.path.exists(path):
                     self.remove(path)
+        self._summary._take(self._passed)
         self._summary.seconds = time.perf_counter() - t0
         return self._summary
 
@@ -150,17 +174,19 @@ class Indexer:
         """Index (or forget) specific files: what the watcher calls with a debounced batch."""
         t0 = time.perf_counter()
         self._summary = IndexSummary()
+        self._passed = sources.PassedOver()
         for path in paths:
             path = os.path.abspath(path)
             if not os.path.lexists(path):
                 self.remove(path)
                 continue
-            for entry in sources.discover([path], exclude=self.exclude):
+            for entry in sources.discover([path], exclude=self.exclude, passed=self._passed):
                 if isinstance(entry, Skipped):
                     self._skip(entry.path, entry.reason)
                 else:
                     self._index_file(entry)
         self._flush()
+        self._summary._take(self._passed)
         self._summary.seconds = time.perf_counter() - t0
         return self._summary
 
@@ -255,12 +281,13 @@ class Indexer:
         if kind == sources.MBOX:
             from indexing.mail import parse_mbox
 
-            result, _end = parse_mbox(src.path, start_offset=start)
+            result, _end = parse_mbox(src.path, start_offset=start,
+                                      left_out=self._passed.messages)
             return result
         if kind == sources.EMAIL:
             from indexing.mail import parse_email_file
 
-            return parse_email_file(src.path, folder=src.folder)
+            return parse_email_file(src.path, folder=src.folder, left_out=self._passed.messages)
         if kind == sources.CALENDAR:
             from indexing.calendar import parse_ics_file
 

@@ -5,9 +5,11 @@ mbox and in a Maildir is one document. Headers are read defensively (real mail h
 unknown charsets and malformed address lists), the date keeps the zone the sender wrote, and a
 message without a Message-ID gets a synthetic id that is the same every time it is parsed. mbox
 files are split by scanning their bytes for "From " lines, so the offset where reading stopped is
-known and an mbox that grew can be read on from there. Messages Thunderbird marked deleted
-(``X-Mozilla-Status`` flag 0x0008, still in the file until it is compacted) are left out. The body
-(which parts hold text, what is quoted) is worked out in ``indexing.mail_body``.
+known and an mbox that grew can be read on from there. Apple Mail's ``.emlx`` files (one message
+each, with a byte count before it and a property list after it) are single messages too.
+Messages the user's client marked deleted (Thunderbird, Apple Mail) and those Gmail labels Spam are
+left out and counted for the index summary (``indexing.mail_flags``). The body (which
+parts hold text, what is quoted) is worked out in ``indexing.mail_body``.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from indexing.mail_body import (
     raw_header,
     split_segments,
 )
+from indexing.mail_flags import count_left_out, emlx_message, left_out_reason
 from indexing.model import Document, Item, ParseResult, Skipped
 from indexing.reading import MAX_TEXT_BYTES, SkipFile, read_bytes
 
@@ -51,10 +54,6 @@ _FROM_LINE = re.compile(
     rb"^From \S*[ \t]+.*?\b\d{1,2}:\d{2}(?::\d{2})?\b.*?\b(?:19|20)\d{2}\b"
     rb"|^From \S*[ \t]+.*?\b(?:19|20)\d{2}\b.*?\b\d{1,2}:\d{2}\b"
 )
-# Thunderbird's per-message flags; 0x0008 (expunged) marks a message deleted but not yet
-# compacted away: the client no longer shows it.
-_MOZILLA_STATUS = re.compile(rb"(?mi)^X-Mozilla-Status:[ \t]*([0-9a-f]{1,8})[ \t]*\r?$")
-_MOZILLA_EXPUNGED = 0x0008
 _SENT_FOLDER = re.compile(
     r"(^|[^a-z])sent|gesendet|envoy|enviad|inviat|verzonden|skickat|wys[lł]ane", re.IGNORECASE
 )
@@ -316,22 +315,36 @@ def _promises(
 
 # ----- files ------------------------------------------------------------------------------------
 
-def parse_email_file(path: str, folder: str = "") -> ParseResult:
-    """Parse a file holding one message (.eml, an MH file such as ``inbox/1``, a Maildir file).
+def parse_email_file(path: str, folder: str = "",
+                     left_out: Counter[str] | None = None) -> ParseResult:
+    """Parse a file holding one message (.eml, .emlx, an MH file such as ``inbox/1``, a
+    Maildir file).
+
+    A message that is deleted (Apple Mail's flag) or labelled Spam gives no document;
+    its reason is counted in ``left_out`` when given.
 
     Raises:
         SkipFile: when the file is empty, an Outlook .msg, binary, or not a mail message.
     """
     raw = read_bytes(path)
+    envelope = None
+    if path.lower().endswith(".emlx"):
+        raw, envelope, deleted = emlx_message(raw)
+        if deleted:
+            count_left_out(left_out, "deleted")
+            return ParseResult()
     raw = raw.lstrip(b"\xef\xbb\xbf").lstrip(b" \t\r\n")
     if not raw:
         raise SkipFile("empty file")
     if raw.startswith(_OLE2_MAGIC):
         raise SkipFile("Outlook .msg (binary) format is not supported; export the mail as .eml")
-    envelope = None
     if is_mbox(raw[:4096]):  # a single message saved with its mbox "From " line
         first, _, raw = raw.partition(b"\n")
         envelope = _envelope_date(first)
+    reason = left_out_reason(raw)
+    if reason:
+        count_left_out(left_out, reason)
+        return ParseResult()
     head = raw[:4096]
     if b"\x00" in head.split(b"\n\n", 1)[0] or not looks_like_email(head):
         if not _has_headers(raw):
@@ -361,19 +374,22 @@ def _envelope_date(from_line: bytes) -> datetime | None:
     return _parse_date(m.group(0)) if m else None
 
 
-def parse_mbox(path: str, start_offset: int = 0) -> tuple[ParseResult, int]:
+def parse_mbox(path: str, start_offset: int = 0,
+               left_out: Counter[str] | None = None) -> tuple[ParseResult, int]:
     """Parse the messages of an mbox file from byte ``start_offset`` on.
 
     Messages start at a "From " line (with a sender and a date) that opens the file or follows
     a blank line; ">From " lines in bodies are unescaped. A message that cannot be read goes to
     ``skipped`` ("message N at byte B: ...") and the others are still returned. Messages
-    Thunderbird marked deleted are left out without a report. The folder of every message is
+    Thunderbird marked deleted, and those Gmail labels Spam, are left out without a
+    report (counted by reason in ``left_out`` when given). The folder of every message is
     ``mbox_folder(path)``.
 
     Args:
         path: the mbox file.
         start_offset: where to start: 0 or the offset of a "From " line, normally the end offset
             a previous call returned for the file before it grew.
+        left_out: a counter that left-out messages are added to ("deleted", "spam").
 
     Returns:
         The result and the byte offset where parsing ended (the file's size then).
@@ -407,7 +423,7 @@ def parse_mbox(path: str, start_offset: int = 0) -> tuple[ParseResult, int]:
             if boundary:
                 number += 1
                 _add_mbox_message(result, path, folder, number, msg_start, from_line,
-                                  lines, too_big)
+                                  lines, too_big, left_out)
                 if not line:
                     break
                 msg_start, from_line, lines, size, too_big = offset, line, [], 0, False
@@ -441,16 +457,9 @@ def mbox_folder(path: str) -> str:
     return "/".join(parts)
 
 
-def _deleted_in_thunderbird(raw: bytes) -> bool:
-    """True when the header block carries Thunderbird's expunged flag (X-Mozilla-Status 0x0008)."""
-    ends = [e for e in (raw.find(b"\n\n"), raw.find(b"\r\n\r\n")) if e >= 0]
-    head = raw[: min(ends)] if ends else raw[:65536]
-    m = _MOZILLA_STATUS.search(head)
-    return bool(m) and bool(int(m[1], 16) & _MOZILLA_EXPUNGED)
-
-
 def _add_mbox_message(result: ParseResult, path: str, folder: str, number: int, at: int,
-                      from_line: bytes, lines: list[bytes], too_big: bool) -> None:
+                      from_line: bytes, lines: list[bytes], too_big: bool,
+                      left_out: Counter[str] | None = None) -> None:
     where = f"message {number} at byte {at}"
     if too_big:
         result.skipped.append(Skipped(path, f"{where}: larger than "
@@ -462,8 +471,10 @@ def _add_mbox_message(result: ParseResult, path: str, folder: str, number: int, 
     if not raw.strip():
         result.skipped.append(Skipped(path, f"{where}: empty message"))
         return
-    if _deleted_in_thunderbird(raw):
-        log.debug("%s: %s is marked deleted (X-Mozilla-Status); left out", path, where)
+    reason = left_out_reason(raw)
+    if reason:
+        log.debug("%s: %s is %s; left out", path, where, reason)
+        count_left_out(left_out, reason)
         return
     try:
         doc = _parse_message(raw, path, folder, _envelope_date(from_line))

@@ -44,7 +44,8 @@ class Segment:
 class Item:
     """An event or a task found in a document.
 
-    Events use ``start``/``end``/``all_day``/``location``/``attendees``/``status``; tasks use
+    Events use ``start``/``end``/``all_day``/``location``/``attendees``/``status``/``organizer``
+    (the organizer's lower-case address, "" when none is named); tasks use
     ``due``/``done``/``done_date``/``priority``/``project``/``contexts``/``person``.
     ``locator`` says where the item sits in its source: a line ("L12") for notes and todo.txt,
     the UID (plus recurrence id) for calendar events, the Message-ID for mail.
@@ -62,6 +63,7 @@ class Item:
     status: str = ""  # CONFIRMED / TENTATIVE / CANCELLED for events
     uid: str = ""
     recurrence_id: str = ""  # ISO of the original start of a recurring instance, "" otherwise
+    organizer: str = ""  # events: ORGANIZER's address, lower case, "mailto:" stripped
     # tasks
     due: When | None = None
     done: bool = False

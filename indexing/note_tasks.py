@@ -4,19 +4,25 @@ Note apps write task metadata on the task line in a few conventions, all read he
 Obsidian Tasks emoji (📅 due, ⏳ scheduled, 🛫 start, ✅ done, ❌ cancelled, ➕ created, 🔺⏫🔼🔽⏬
 priority, 🔁 recurrence), Dataview inline fields (``[due:: 2026-03-13]``, ``(due:: ...)``,
 ``due:: ...``, ``completion:: ...``), ``due: 2026-03-13``, TaskPaper ``@due(2026-03-16)`` and
-``@done``, a todo.txt-style ``(A)`` priority and ``+project`` tags. Statuses: ``[ ]`` and unknown
+``@done``, a todo.txt-style ``(A)`` or Logseq/org-style ``[#A]`` priority and ``+project`` tags.
+Logseq's ``- TODO``/``- DONE`` blocks are read in ``indexing.logseq`` and come here with their
+block's dates and state. Statuses: ``[ ]`` and unknown
 marks are open, ``[/]`` is in progress (open), ``[x]``/``[X]`` done; ``[-]`` is cancelled, which
 is neither open nor finished, so the caller leaves such lines out (``is_cancelled``) rather than
 list them as to-dos or as work done. Priorities map to letters: 🔺/⏫/high(est) "A", 🔼/medium
-"B", 🔽/low "C", ⏬/lowest "D". The due date is 📅 (or a due field), else the scheduled date, else a relative
-phrase in the text ("call Maria by Friday") resolved against the note's date when it has one.
-A time written without a zone stays floating (naive), like the note's own date.
+"B", 🔽/low "C", ⏬/lowest "D". The due date is 📅 (or a due field), else the scheduled date,
+else a date phrase in the text ("call Maria by Friday", "due 3 Dec", "due 14/12") resolved
+against the note's date, or against the file's modification time when the note has no date
+(see ``indexing.notes``).
+A done task without a completion date takes the caller's ``done_on`` (a daily note's date:
+a journal is where the day's work is logged). A time written without a zone stays floating
+(naive), like the note's own date.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from indexing.dates import find_date_phrases
 from indexing.model import Item
@@ -25,6 +31,7 @@ TASK_LINE = re.compile(
     r"^[\s\u200b\u200c\u200d\ufeff>]*(?:[-*+]|\d{1,9}[.)])\s+\[(.)\]\s+(.*\S)\s*$"
 )  # "- [ ] text", "1. [x] text", "> - [/] text"; zero-width spaces before the marker are ignored
 _HASHTAG = re.compile(r"(?:^|(?<=\s))#([\w/-]+)")
+_BRACKET_TAG = re.compile(r"(?:^|(?<=\s))#\[\[([^\[\]]+)\]\]")  # Logseq "#[[two words]]"
 _INLINE_CODE = re.compile(r"`[^`]*`")
 _INLINE_COMMENT = re.compile(r"<!--.*?-->|%%.*?%%")
 
@@ -47,6 +54,7 @@ _BARE_DATE_FIELD = re.compile(
 )
 _TASKPAPER = re.compile(r"@(due|done|start|defer|scheduled|created)\(([^)]*)\)|@done\b", re.I)
 _LEADING_PRIORITY = re.compile(r"^\(([A-Z])\)\s+")
+_BRACKET_PRIORITY = re.compile(r"(?<!\S)\[#([A-Z])\](?!\S)")  # Logseq and org-mode "[#A]"
 _BLOCK_ID = re.compile(r"\s\^[\w-]+\s*$")
 _WIKILINK = re.compile(r"\[\[([^\]|#]*)(?:#[^\]|]*)?(?:\|([^\]]*))?\]\]")
 _MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
@@ -62,8 +70,10 @@ _FIELD_NAMES = {
 def hashtags(line: str) -> list[str]:
     """Obsidian-style #tags in a line (not in inline code or comments, not all digits)."""
     line = _INLINE_COMMENT.sub(" ", _INLINE_CODE.sub(" ", line))
-    tags = (t.strip("/-") for t in _HASHTAG.findall(line))
-    return [t for t in tags if t and not t.replace("/", "").replace("-", "").isdigit()]
+    bracketed = [t.strip() for t in _BRACKET_TAG.findall(line)]
+    tags = (t.strip("/-") for t in _HASHTAG.findall(_BRACKET_TAG.sub(" ", line)))
+    return [t for t in bracketed if t] + [
+        t for t in tags if t and not t.replace("/", "").replace("-", "").isdigit()]
 
 
 def dedupe(values: list[str]) -> list[str]:
@@ -82,7 +92,12 @@ def is_cancelled(status: str) -> bool:
     return status == CANCELLED
 
 
-def task_item(status: str, text: str, line: int, project: str, anchor: datetime | None) -> Item:
+def task_item(
+    status: str, text: str, line: int, project: str, anchor: datetime | None, *,
+    past_grace: timedelta = timedelta(days=7), day_first: bool | None = None,
+    dates: dict[str, date | datetime] | None = None, state: str = "",
+    done_on: date | None = None, origin: str = "checkbox",
+) -> Item:
     """A checkbox line as a task ``Item`` (rules: the module docstring).
 
     Args:
@@ -91,10 +106,20 @@ def task_item(status: str, text: str, line: int, project: str, anchor: datetime 
         line: 1-based line number in the file.
         project: the project to record unless the line has a ``+project`` tag (the note's
             front-matter project or title, see ``indexing.notes``).
-        anchor: the note's date, for relative phrases and for times; None when it has none.
+        anchor: the note's date (else the file's modification time), for date phrases and for
+            times; None when there is none.
+        past_grace: how far before ``anchor`` a day and month without a year may fall
+            (``indexing.dates.find_date_phrases``).
+        day_first: whether the note writes numeric dates day first ("3/12" is 3 December).
+        dates: dates the task's block gives outside its line (Logseq ``DEADLINE:`` as "due",
+            ``SCHEDULED:`` as "scheduled", a completion as "done"); they win over the line's.
+        state: a word for the task's state, first in its description ("waiting", "later");
+            replaces what the status character would say.
+        done_on: the done date of a done task that gives none itself.
+        origin: the item's origin ("checkbox", "logseq").
     """
     text = _INLINE_COMMENT.sub(" ", text)
-    fields: dict[str, date | datetime] = {}
+    fields: dict[str, date | datetime] = dict(dates or {})
     notes: list[str] = []
     priority = ""
     marked_done = False
@@ -147,6 +172,10 @@ def task_item(status: str, text: str, line: int, project: str, anchor: datetime 
     if lead:
         priority = priority or lead[1]
         clean = clean.strip()[lead.end():]
+    bracket = _BRACKET_PRIORITY.search(clean)
+    if bracket:
+        priority = priority or bracket[1]
+        clean = _BRACKET_PRIORITY.sub(" ", clean)
     clean = _BLOCK_ID.sub("", clean)
     tagged = _PLUS_PROJECT.findall(clean)
     if tagged:
@@ -156,7 +185,9 @@ def task_item(status: str, text: str, line: int, project: str, anchor: datetime 
 
     cancelled = status == "-"
     done = status in "xX" or cancelled or marked_done
-    if cancelled:
+    if state:
+        notes.insert(0, state)
+    elif cancelled:
         notes.insert(0, "cancelled")
     elif status == "/":
         notes.insert(0, "in progress")
@@ -164,9 +195,11 @@ def task_item(status: str, text: str, line: int, project: str, anchor: datetime 
         notes.insert(0, f"status [{status}]")
     due = fields.get("due") or fields.get("scheduled")
     if due is None and anchor is not None:
-        found = find_date_phrases(title, anchor)
+        found = find_date_phrases(title, anchor, past_grace=past_grace, day_first=day_first)
         due = found[0][1] if found else None
     done_date = fields.get("done") or (fields.get("cancelled") if cancelled else None)
+    if done_date is None and not cancelled:
+        done_date = done_on
     for name, label in (("scheduled", "scheduled"), ("start", "starts"), ("created", "created")):
         if name in fields:
             notes.append(f"{label} {fields[name].isoformat()}")
@@ -182,7 +215,7 @@ def task_item(status: str, text: str, line: int, project: str, anchor: datetime 
         priority=priority,
         project=project,
         contexts=dedupe(hashtags(text)),
-        origin="checkbox",
+        origin=origin,
         line=line,
         description="; ".join(notes),
     )
@@ -213,6 +246,7 @@ def _plus_tags_out(text: str) -> str:
 
 def _clean_title(text: str) -> str:
     """Task text without links, emphasis and the tags that open or close it."""
+    text = _BRACKET_TAG.sub(lambda m: m[1], text)
     text = _WIKILINK.sub(lambda m: (m[2] or m[1] or "").strip(), text)
     text = _MD_LINK.sub(lambda m: m[1], text)
     text = re.sub(r"(\*\*|__|~~|==)", "", text)

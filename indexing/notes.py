@@ -12,18 +12,33 @@ for the conventions read); cancelled ones (``[-]``) are not tasks. A task's proj
 ``+project`` tag on its line, else the front matter's ``project``, else the note's title (front
 matter ``title`` or file name), unless that title is a date or a generic name ("Tasks",
 "todo"), when it is the nearest heading that is neither generic nor the note's title heading.
-A relative phrase in a task ("call Maria by Friday") resolves against the note's date, never
-today.
+A date phrase in a task ("call Maria by Friday", "due 3 Dec", "due 14/12") resolves against the
+note's date, never today; a note without a date resolves it against the file's modification
+time in the machine's zone (the best guess at the user's wall clock when it was saved), with a
+longer look back for a day and month without a year, since the file may have been edited after
+the task was written (``indexing.dates.MTIME_GRACE``). Numeric dates are read day-first when the
+note writes an unambiguous one that way ("14/12"), month-first when it writes "12/14", else as
+the system locale says (``indexing.dates.locale_day_first``), else US month/day. A done task in
+a daily note (its file name is its date) without a completion date was done that day.
+Logseq graphs (outline ``- TODO`` blocks, ``journals/2026_11_30.md``, ``key:: value`` page
+properties) are read through ``indexing.logseq``. Notes in an Obsidian vault's templates folder
+(``.obsidian/templates.json``, Templater's setting, the daily-notes template, or a folder named
+"Templates") are indexed as text, so a checklist kept there can be found, but their checkboxes
+are not tasks: a template's "- [ ] Water the plants" is copied into each day's note, where it is
+the user's task.
 """
 
 from __future__ import annotations
 
+import functools
+import json
 import os
 import re
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from indexing.dates import date_from_filename
+from indexing import logseq
+from indexing.dates import MTIME_GRACE, date_from_filename, locale_day_first, numeric_order
 from indexing.model import Document, ParseResult, Segment
 from indexing.note_tasks import TASK_LINE, dedupe, hashtags, is_cancelled, task_item
 from indexing.reading import read_text
@@ -52,20 +67,28 @@ def parse_markdown(path: str) -> ParseResult:
     text = read_text(path)
     front, body_start = _front_matter(text)
     lines = text.split("\n")
+    graph = logseq.graph_root(path)
+    if graph is not None and not front:
+        front, _ = logseq.page_properties(lines)  # shown in Logseq, so they stay in the text
     doc = _new_document(path, front)
+    if graph is not None:
+        doc.title = logseq.page_title(doc.title)
     body = list(enumerate(lines, start=1))[body_start:]
-    sections, headings = _sections(body)
+    hidden = logseq.hidden_lines(body)
+    sections, headings = _sections([row for row in body if row[0] not in hidden])
     tags = _front_tags(front)
     fm_project = str(front.get("project") or "").strip()
     note_title = str(front.get("title") or "").strip() or doc.title
     note_project = fm_project or ("" if _generic(note_title) else note_title)
     title_heading = _first_h1(headings)  # a daily note's "# Monday, Oct 26" is no project
-    anchor = doc.date
+    dating = _task_dating(path, doc.date, text)
+    template = in_template_folder(path)
+    scope = logseq.TemplateScope()
     for path_text, sec_lines in sections:
         doc.segments.extend(_pack(sec_lines, path_text))
     in_fence, in_comment = "", ""
     stack: list[tuple[int, str]] = []
-    for n, line in body:
+    for idx, (n, line) in enumerate(body):
         fence = _fence_change(line, in_fence) if not in_comment else None
         if fence is not None:
             in_fence = fence
@@ -75,21 +98,37 @@ def parse_markdown(path: str) -> ParseResult:
         was_in_comment, in_comment = in_comment, _comment_state(line, in_comment)
         if was_in_comment or in_comment:
             continue  # HTML and Obsidian %% comments are hidden: no tasks or tags from them
+        in_template_block = scope.feed(line)
+        if n in hidden:
+            continue
         tags.extend(hashtags(line))
         level, title = headings.get(n, (0, ""))
         if level:
             stack = [s for s in stack if s[0] < level] + [(level, title)]
             continue
+        if template or in_template_block:
+            continue
+        project = note_project or _heading_project(stack, title_heading)
         task = TASK_LINE.match(line)
-        if task and not is_cancelled(task[1]):
-            project = note_project or _heading_project(stack, title_heading)
-            doc.items.append(task_item(task[1], task[2], n, project, anchor))
+        if task:
+            if not is_cancelled(task[1]):
+                doc.items.append(task_item(task[1], task[2], n, project, **dating))
+            continue
+        block = logseq.task_block(line, [t for _, t in body[idx + 1: idx + 60]],
+                                  graph is not None)
+        if block is not None and not block.cancelled:
+            doc.items.append(task_item(block.status, block.text, n, project, **dating,
+                                       dates=block.dates, state=block.state, origin="logseq"))
     doc.title = str(front.get("title") or "").strip() or _first_h1(headings) or doc.title
     doc.meta = {
         "front_matter": front,
         "tags": dedupe(tags),
         "headings": [t for _, (_lvl, t) in sorted(headings.items())],
     }
+    if template:
+        doc.meta["template"] = True
+    if graph is not None:
+        doc.meta["logseq"] = True
     return ParseResult(documents=[doc])
 
 
@@ -105,16 +144,79 @@ def parse_plaintext(path: str) -> ParseResult:
     doc.segments = _pack(body, "", fences=False)
     tags: list[str] = []
     project = "" if _generic(doc.title) else doc.title
+    dating = _task_dating(path, doc.date, text)
     for n, line in body:
         tags.extend(hashtags(line))
         task = TASK_LINE.match(line)
         if task and not is_cancelled(task[1]):
-            doc.items.append(task_item(task[1], task[2], n, project, doc.date))
+            doc.items.append(task_item(task[1], task[2], n, project, **dating))
     doc.meta = {"front_matter": {}, "tags": dedupe(tags), "headings": []}
     return ParseResult(documents=[doc])
 
 
 # ----- document -------------------------------------------------------------------------------
+
+
+def _task_dating(path: str, note_date: datetime | None, text: str) -> dict[str, Any]:
+    """How the note's task dates are read (``task_item`` keywords; rules: module docstring)."""
+    anchor, grace = note_date, timedelta(days=7)
+    if anchor is None:
+        try:
+            anchor = datetime.fromtimestamp(os.path.getmtime(path))  # floating, machine zone
+            grace = MTIME_GRACE
+        except (OSError, OverflowError, ValueError):
+            anchor = None
+    order = numeric_order(text)
+    daily = date_from_filename(path) if _DAILY_NAME.fullmatch(
+        os.path.splitext(os.path.basename(path))[0].strip()) else None
+    done_on = daily if note_date is not None and daily == note_date.date() else None
+    return {"anchor": anchor, "past_grace": grace,
+            "day_first": order if order is not None else locale_day_first(),
+            "done_on": done_on}
+
+
+# A daily note's name is its date, perhaps with the weekday ("2026-10-26 Monday").
+_DAILY_NAME = re.compile(r"(?:\d{4}[-_.]\d{2}[-_.]\d{2}|\d{8})(?:[ ,_-]+[A-Za-z]+)?")
+_TEMPLATE_NAMES = {"templates", "template", "_templates"}
+
+
+def in_template_folder(path: str) -> bool:
+    """True for a note in an Obsidian vault's templates folder (module docstring)."""
+    here = os.path.dirname(os.path.abspath(path))
+    root = _vault_root(here)
+    if root is None:
+        return False
+    rel = os.path.relpath(os.path.abspath(path), root).replace(os.sep, "/")
+    if any(p.lower() in _TEMPLATE_NAMES for p in rel.split("/")[:-1]):
+        return True
+    return any(rel.lower().startswith(f.lower() + "/") for f in _vault_template_folders(root))
+
+
+@functools.lru_cache(maxsize=1024)
+def _vault_root(folder: str) -> str | None:
+    """The nearest folder at or above ``folder`` holding ``.obsidian/``, or None."""
+    if os.path.isdir(os.path.join(folder, ".obsidian")):
+        return folder
+    parent = os.path.dirname(folder)
+    return None if parent == folder else _vault_root(parent)
+
+
+@functools.lru_cache(maxsize=64)
+def _vault_template_folders(root: str) -> tuple[str, ...]:
+    """Template folders a vault's settings name (core Templates, Templater, daily notes)."""
+    found: list[str] = []
+    for rel, key, is_file in (("templates.json", "folder", False),
+                              ("plugins/templater-obsidian/data.json", "templates_folder", False),
+                              ("daily-notes.json", "template", True)):
+        try:
+            with open(os.path.join(root, ".obsidian", rel), encoding="utf-8") as fh:
+                value = json.load(fh).get(key)
+        except (OSError, ValueError, AttributeError):
+            continue
+        if isinstance(value, str) and value.strip("/ "):
+            folder = value.strip("/ ")
+            found.append(os.path.dirname(folder) if is_file else folder)
+    return tuple(f for f in found if f)
 
 
 def _generic(title: str) -> bool:

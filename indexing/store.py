@@ -28,7 +28,7 @@ from typing import Any
 from indexing.model import Document, Item
 from indexing.timeutil import sort_key, to_iso
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: events.organizer
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
@@ -63,7 +63,7 @@ CREATE TABLE IF NOT EXISTS events (
     id INTEGER PRIMARY KEY, doc_id TEXT NOT NULL, title TEXT, start TEXT, end TEXT,
     start_key TEXT, end_key TEXT, all_day INTEGER, floating INTEGER, location TEXT,
     attendees TEXT, status TEXT, uid TEXT, recurrence_id TEXT, locator TEXT, description TEXT,
-    origin TEXT
+    origin TEXT, organizer TEXT
 );
 CREATE INDEX IF NOT EXISTS events_start ON events(start_key);
 CREATE INDEX IF NOT EXISTS events_doc ON events(doc_id);
@@ -116,9 +116,22 @@ class Store:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(SCHEMA)
+        self._migrate()
         self._db.execute(
             "INSERT OR IGNORE INTO meta(key, value) VALUES('schema_version', ?)", (SCHEMA_VERSION,)
         )
+
+    def _migrate(self) -> None:
+        """Bring a database made by an older Lodger up to ``SCHEMA``: columns added since are
+        added (empty; the parser version bump that came with them fills them on the next run),
+        and the recorded schema version is raised. Never drops anything."""
+        columns = {r["name"] for r in self.query("PRAGMA table_info(events)")}
+        if "organizer" in columns:
+            return  # up to date: opening a store writes nothing (other processes may be)
+        with self.transaction() as db:
+            if "organizer" not in {r["name"] for r in db.execute("PRAGMA table_info(events)")}:
+                db.execute("ALTER TABLE events ADD COLUMN organizer TEXT")
+            db.execute("UPDATE meta SET value=? WHERE key='schema_version'", (SCHEMA_VERSION,))
 
     def close(self) -> None:
         with self._lock:
@@ -249,11 +262,12 @@ class Store:
             db.execute(
                 "INSERT INTO events(doc_id, title, start, end, start_key, end_key, all_day,"
                 " floating, location, attendees, status, uid, recurrence_id, locator,"
-                " description, origin) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                " description, origin, organizer) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (doc_id, item.title, to_iso(item.start), to_iso(item.end), sort_key(item.start),
                  sort_key(item.end or item.start), int(item.all_day or _is_date(item.start)),
                  int(floating), item.location, json.dumps(item.attendees), item.status.upper(),
-                 item.uid, item.recurrence_id, item.locator, item.description, item.origin),
+                 item.uid, item.recurrence_id, item.locator, item.description, item.origin,
+                 item.organizer),
             )
         else:
             db.execute(

@@ -61,6 +61,9 @@ POSITIVE = [
         "Set up a call with the vendor",
         datetime(2026, 3, 17, 15, 0, tzinfo=NY),
     ),
+    ("I'll bring the pavlova and the prawns.", "Bring the pavlova and the prawns", None),
+    ("No problem, I'll bring printed copies of the draft maps (A3).",
+     "Bring printed copies of the draft maps", None),
 ]
 
 NEGATIVE = [

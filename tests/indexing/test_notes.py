@@ -119,7 +119,7 @@ def test_dataview_field_spellings() -> None:
     t = _tasks(f"{DEMO}/Manual Testing/Testing File Formats/Dataview Format - Tasks to Parse.md")
     for line in (5, 6, 10, 11, 12, 13, 14, 15, 16, 17, 21, 22):
         assert t[line].due == date(2021, 8, 22), line
-    assert t[23].due is None  # "due 2021-08-22": the note has no date to read phrases against
+    assert t[23].due == date(2021, 8, 22)  # "due 2021-08-22": a written date, whatever the anchor
     assert t[11].title == (
         "B 2 Some task - with dataview parens - which remove rendering of field name"
     )
@@ -236,10 +236,13 @@ def test_relative_phrase_resolves_against_the_daily_note_date(tmp_path: Path) ->
     assert doc.items[1].due == date(2025, 7, 1)  # an explicit date wins over the phrase
 
 
-def test_relative_phrase_ignored_without_a_note_date(tmp_path: Path) -> None:
-    """A note with no date leaves relative phrases unresolved rather than guessing today."""
-    doc = parse_markdown(_write(tmp_path, "Ideas.md", "- [ ] call Maria by Friday\n")).documents[0]
-    assert doc.date is None and doc.items[0].due is None
+def test_relative_phrase_in_an_undated_note_reads_against_the_file_time(tmp_path: Path) -> None:
+    """A note with no date resolves 'by Friday' against its modification time, never today."""
+    path = _write(tmp_path, "Ideas.md", "- [ ] call Maria by Friday\n")
+    when = datetime(2025, 6, 3, 12, 0).timestamp()  # Tuesday 3 June 2025, machine zone
+    os.utime(path, (when, when))
+    doc = parse_markdown(path).documents[0]
+    assert doc.date is None and doc.items[0].due == date(2025, 6, 6)
 
 
 def test_title_and_date_sources(tmp_path: Path) -> None:

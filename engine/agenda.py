@@ -85,8 +85,10 @@ class Agenda:
             "SELECT e.*, (SELECT l.path FROM locations l WHERE l.doc_id = e.doc_id ORDER BY l.path"
             " LIMIT 1) AS path FROM events e WHERE " + where, params)
         out: list[EventHit] = []
-        seen: set[tuple[str, str]] = set()
-        # The user's own calendar file wins over a copy of the same event found in mail.
+        seen: dict[tuple[str, str], tuple[int, str]] = {}  # key -> (index in out, organizer)
+        # The user's own calendar file wins over a copy of the same event found in mail, with
+        # one exception: a cancellation mailed by the event's own organizer (the calendar may
+        # not have synced it yet). A stranger's CANCEL for the same UID changes nothing.
         rows = sorted(rows, key=lambda r: r["origin"] == "email-calendar")
         for r in rows:
             start = from_iso(r["start"])
@@ -98,9 +100,14 @@ class Agenda:
             if all_day and e <= s:
                 e = localize(start + timedelta(days=1), self.zone)
             key = (r["uid"] or r["title"], s.isoformat())
+            organizer = (r["organizer"] or "").strip().lower()
             if key in seen:  # the same invitation in mail and in the calendar is one event
+                index, first_organizer = seen[key]
+                if (r["origin"] == "email-calendar" and (r["status"] or "") == "CANCELLED"
+                        and organizer and organizer == first_organizer):
+                    out[index].status = "CANCELLED"
                 continue
-            seen.add(key)
+            seen[key] = (len(out), organizer)
             out.append(EventHit(
                 title=r["title"] or "(untitled event)", start=s, end=e, all_day=all_day,
                 location=r["location"] or "", status=r["status"] or "", path=r["path"] or "",
@@ -132,7 +139,12 @@ class Agenda:
         """The next event matching the keywords, or with ``backwards`` the latest one before now
         (either falls back to the other side); returns (hit, is_future). See ``best_matches``.
         """
-        hits = self.best_matches(keywords, required)
+        # A cancelled occurrence is the answer when it matches best ("is my dentist appointment
+        # cancelled?" must find it); otherwise cancelled ones are left out ("when is yoga?"
+        # wants the classes still on, not the one called off).
+        hits = self.best_matches(keywords, required, include_cancelled=True)
+        if not hits or not all(h.cancelled for h in hits):
+            hits = self.best_matches(keywords, required)
         future = [h for h in hits if h.end > now]
         past = [h for h in hits if h.end <= now]
         if backwards and past:
@@ -142,7 +154,7 @@ class Agenda:
         return (past[-1], False) if past else (None, False)
 
     def best_matches(self, keywords: Sequence[str], required: Sequence[str] = (),
-                     ) -> list[EventHit]:
+                     include_cancelled: bool = False) -> list[EventHit]:
         """The occurrences of the events that best match the keywords, sorted by start.
 
         Rare words weigh more than common ones: for "my flight to Lisbon" the one event naming
@@ -160,7 +172,8 @@ class Agenda:
         params: list[str] = []
         for w in specific:
             params += [f"%{_stem(w)}%"] * 3
-        hits = [h for h in self._event_rows(f"({cond})", tuple(params)) if not h.cancelled]
+        hits = [h for h in self._event_rows(f"({cond})", tuple(params))
+                if include_cancelled or not h.cancelled]
         if not hits:
             return []
         weights = self._word_weights(specific, hits)

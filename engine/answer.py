@@ -184,11 +184,18 @@ class Answerer:
                 return iter([f"Yes, you're free {label}: nothing is on your calendar."])
             lines = [f"No, you have {len(events)} event{'s' if len(events) > 1 else ''} {label}:"]
         elif not events:
-            return iter([f"Nothing on your calendar {label}."])
+            lines = [f"Nothing on your calendar {label}."]
         else:
             lines = [f"{label[0].upper()}{label[1:]} you have {len(events)} "
                      f"event{'s' if len(events) > 1 else ''}:"]
         lines += [event_line(e, i + 1) for i, e in enumerate(events)]
+        if not content:  # what was called off then is worth knowing too (not listed as on)
+            shown = {(e.uid or e.title, e.start) for e in events}
+            off = [e for e in self.agenda.events(start, end, include_cancelled=True)
+                   if e.cancelled and (e.uid or e.title, e.start) not in shown][:MAX_LISTED]
+            for e in off:
+                ans.sources.append(self._event_source(e))
+                lines.append(f"{event_line(e, len(ans.sources))}")
         return iter(["\n".join(lines)])
 
     def _schedule_range(self, q: Question, now: datetime) -> tuple[datetime, datetime, str]:
@@ -223,6 +230,18 @@ class Answerer:
             what = " ".join(content or q.keywords)
             return self._recall_instead(q, ans, f"I couldn't find anything matching “{what}” "
                                                 "on your calendar.")
+        if not (q.next_match or q.looks_back) and content and _partial(hit, content):
+            # Only a noun made it a calendar question ("which flood event are we validating
+            # against?") and the event found holds few of its words: the answer may be in
+            # the user's mail and notes. It is, when they match strongly.
+            recall_q = replace(q, intent="recall")
+            sources, _ = self._dated_search(recall_q)
+            if relevance(sources) == "strong":
+                ans.question = recall_q
+                return self._recall(recall_q, ans, self.llm if self._use_llm else None)
+        if hit.cancelled:  # cited, but not an item: it is not on the schedule
+            ans.sources.append(self._event_source(hit))
+            return iter([f"{hit.title} is cancelled.\n{event_line(hit, len(ans.sources))}"])
         self._cite_events([hit], ans)
         if q.looks_back:
             lead = "The last time, " if not future else "Nothing before now; the next one, "
@@ -366,8 +385,13 @@ class Answerer:
     def _recall(self, q: Question, ans: Answer, llm: ChatModel | None, lead: str = "",
                 ) -> Iterator[str]:
         sources, took = self._dated_search(q)
-        ans.timings["retrieve_ms"] = round(took, 2)
         level = relevance(sources)
+        if level == "none" and q.person:
+            # The "person" may be no one ("What Manning's n am I using?"): search without it.
+            sources, more = self._dated_search(replace(q, person=None))
+            took += more
+            level = relevance(sources)
+        ans.timings["retrieve_ms"] = round(took, 2)
         if level == "none":
             ans.found = False
             return iter([NOT_FOUND])
@@ -455,6 +479,13 @@ class Answerer:
             yield piece
         if cite_fallback and "[" not in "".join(text):
             yield "\n\nSources: " + " ".join(f"[{i}]" for i in range(1, cite_fallback + 1))
+
+
+def _partial(hit: EventHit, content: list[str]) -> bool:
+    """True when the event holds fewer than three quarters of the question's content words."""
+    text = f"{hit.title} {hit.description} {hit.location}".lower()
+    found = sum(1 for w in content if (w[:-1] if len(w) > 4 and w.endswith("s") else w) in text)
+    return found < 0.75 * len(content)
 
 
 def relevance(sources: list[Source]) -> str:

@@ -60,7 +60,8 @@ def event_when(ev: EventHit) -> str:
 def event_line(ev: EventHit, n: int | None = None) -> str:
     where = f" ({ev.location})" if ev.location else ""
     cite = f" [{n}]" if n else ""
-    return f"- {event_when(ev)}: {ev.title}{where}{cite}"
+    state = " — cancelled" if ev.cancelled else ""
+    return f"- {event_when(ev)}: {ev.title}{where}{state}{cite}"
 
 
 def due_text(due: date | datetime | None, zone: tzinfo) -> str:

@@ -74,6 +74,8 @@ class Source:
 @functools.lru_cache(maxsize=65536)
 def _stem(word: str) -> str:
     w = word.lower().strip("'’-")
+    if w.endswith(("'s", "’s")):
+        w = w[:-2]  # "Manning's" is "Manning"
     for suffix in ("ing", "es", "ed", "s"):
         if len(w) > len(suffix) + 3 and w.endswith(suffix):
             return w[: -len(suffix)]

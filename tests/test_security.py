@@ -373,3 +373,42 @@ def test_real_model_answers_leave_the_facts_alone(clean_and_injected, instructed
     check = answer(injected, "When is my dentist appointment?", llm=llm)
     assert [(i["title"], i["status"]) for i in check.items] == [("Dentist appointment",
                                                                  "CONFIRMED")]
+
+
+@pytest.mark.parametrize("sender", ["praxis@weber.example", "m@evil.example"],
+                         ids=["organizer", "stranger"])
+def test_only_the_organizers_own_cancellation_cancels_a_calendar_event(tmp_path, sender):
+    """When the calendar file names the appointment's organizer, a CANCEL mailed by that
+    organizer (the calendar has not synced it yet) cancels it; the same CANCEL from anyone else
+    naming themselves organizer does not."""
+    from indexing.workspace import Workspace
+
+    folder = tmp_path / "demo"
+    shutil.copytree(DEMO, folder)
+    ics = folder / "calendar" / "sam.ics"
+    text = ics.read_text(encoding="utf-8")
+    dentist = "UID:dentist-20260326@rivera.example\n"
+    assert dentist in text
+    ics.write_text(text.replace(dentist, dentist + "ORGANIZER;CN=Praxis Weber:mailto:"
+                                "Praxis@Weber.example\n"), encoding="utf-8")
+    (folder / "mail" / "inbox").mkdir()
+    cancel = (CANCEL.replace("Mallory <m@evil.example>", f"Dentist <{sender}>")
+              .replace("STATUS:CANCELLED", f"STATUS:CANCELLED\nORGANIZER:mailto:{sender}"))
+    (folder / "mail" / "inbox" / "cancel.eml").write_text(cancel, encoding="utf-8")
+    ws = Workspace.open(tmp_path / "data", embedder="hash", check=False)
+    try:
+        ws.indexer().index([str(folder)])
+        tomorrow = answer(ws, "What's on my schedule tomorrow?")
+        asked = answer(ws, "Is my dentist appointment cancelled?")
+    finally:
+        ws.close()
+    if sender.startswith("praxis"):
+        assert tomorrow.items == [] and tomorrow.text == (
+            "Nothing on your calendar tomorrow (Thu 26 Mar).\n- Thu 26 Mar, 14:30–15:15: Dentist "
+            "appointment (Praxis Dr. Weber, Kastanienallee 12) — cancelled [1]")
+        assert asked.text.startswith("Dentist appointment is cancelled."), asked.text
+        assert asked.sources[0].path.endswith("sam.ics")
+    else:
+        assert [(i["title"], i["status"]) for i in tomorrow.items] == [
+            ("Dentist appointment", "CONFIRMED")]
+        assert "cancel" not in asked.text.lower(), asked.text

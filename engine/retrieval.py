@@ -43,6 +43,7 @@ QUOTED_WEIGHT = 0.7
 _FORWARD = re.compile(r"^\s*(?:fw|fwd|wg|tr|rv)\s*:", re.IGNORECASE)
 PERSON_BOOST = 1.5
 CANDIDATES = 60
+RARE_SHARE = 0.002  # a word in at most this share of the chunks is a rare clue
 _WORD = re.compile(r"[\w'’-]+", re.UNICODE)
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n{1,}")
 
@@ -134,6 +135,8 @@ class Retriever:
         if rows:
             for rank, r in enumerate(rows):
                 ranked[r[0]] = ranked.get(r[0], 0.0) + 1.0 / (RRF_K + rank + 1)
+        for rank, cid in enumerate(self._rare_word_hits(keywords, start, end)):
+            ranked[cid] = ranked.get(cid, 0.0) + 1.0 / (RRF_K + rank + 1)
         if not ranked:
             self.last_ms = (time.perf_counter() - t0) * 1000
             return []
@@ -191,6 +194,39 @@ class Retriever:
                 src.locator = f"L{src.line}"
         self.last_ms = (time.perf_counter() - t0) * 1000
         return out
+
+    def _rare_word_hits(self, keywords: Sequence[str], start: datetime | None,
+                        end: datetime | None) -> list[str]:
+        """Chunks holding a word of the question that only a handful of chunks in a large
+        index hold ("Limperis" among 8,000 chunks of mail), as a ranked list of their own.
+
+        Fusion favours chunks found by both the vectors and the keywords, so in a big mailbox
+        many chunks about "phone numbers" outrank the one mail naming the person asked about.
+        A word held by at most 0.2% of the chunks is that strong a clue; in a small index no
+        word is (there, both lists already reach every chunk that matters).
+        """
+        n = self.store.query("SELECT count(*) FROM chunks")[0][0]
+        limit = int(n * RARE_SHARE)
+        if limit < 1:
+            return []
+        rare = []
+        for w in dict.fromkeys(_stem(k) for k in keywords):
+            term = re.sub(r"[^\w]", "", w)
+            if len(term) < 3:
+                continue
+            df = self.store.query("SELECT count(*) FROM (SELECT 1 FROM chunks_fts WHERE"
+                                  " chunks_fts MATCH ? LIMIT ?)", (f'"{term}"*', limit + 1))[0][0]
+            if 0 < df <= limit:
+                rare.append(term)
+        if not rare:
+            return []
+        match = " OR ".join(f'"{t}"*' for t in rare)
+        rows = self.store.query(
+            "SELECT f.chunk_id, d.date FROM chunks_fts f JOIN chunks c ON c.chunk_id = f.chunk_id"
+            " JOIN documents d ON d.doc_id = c.doc_id WHERE chunks_fts MATCH ?"
+            " ORDER BY bm25(chunks_fts) LIMIT ?", (match, CANDIDATES))
+        return [r[0] for r in rows
+                if (start is None and end is None) or within(from_iso(r[1]), start, end)]
 
     def _idf(self, stems: set[str]) -> dict[str, float]:
         """Inverse document frequency of each query word over all chunks: a rare word ("passport")

@@ -568,7 +568,8 @@ def test_mbox_folder_names():
 
 def test_maildir_plus_plus_and_thunderbird_folders_are_discovered(tmp_path):
     """Hidden Maildir++ folders are read with their folder names (and count as sent mail);
-    trashed messages, .Trash, tool folders and Thunderbird's .msf files are skipped quietly."""
+    trashed messages, .Junk, tool folders and Thunderbird's .msf files are skipped quietly;
+    the .Trash folder is mail the user received, and is read."""
     from indexing.sources import discover
 
     raw = _mail({**BASE, "From": "me@fastmail.example"}, "Hi\n")
@@ -581,6 +582,7 @@ def test_maildir_plus_plus_and_thunderbird_folders_are_discovered(tmp_path):
         "Mail/.[Gmail].Sent Mail/cur/5.M5P5.host:2,": raw,
         "Mail/.Entw&APw-rfe/cur/6.M6P6.host:2,D": raw,
         "Mail/.Trash/cur/7.M7P7.host:2,S": raw,
+        "Mail/.Junk/cur/9.M9P9.host:2,S": raw,
         "Mail/.git/cur/8.M8P8.host:2,S": raw,
         "Mail/.cache/x.eml": raw,
         "Mail/.hidden/x.eml": raw,
@@ -598,6 +600,7 @@ def test_maildir_plus_plus_and_thunderbird_folders_are_discovered(tmp_path):
         ("Mail/.Entw&APw-rfe/cur/6.M6P6.host:2,D", "email", "Entwürfe"),
         ("Mail/.INBOX.Sent Messages/new/4.M4P4.host", "email", "INBOX/Sent Messages"),
         ("Mail/.Sent/cur/2.M2P2.host,S=1:2,S", "email", "Sent"),
+        ("Mail/.Trash/cur/7.M7P7.host:2,S", "email", "Trash"),
         ("Mail/.[Gmail].Sent Mail/cur/5.M5P5.host:2,", "email", "[Gmail]/Sent Mail"),
         ("Mail/cur/1.M1P1.host,S=1:2,S", "email", "INBOX"),
         ("TB/INBOX", "mbox", "INBOX"),

@@ -44,6 +44,8 @@ _FORWARD = re.compile(r"^\s*(?:fw|fwd|wg|tr|rv)\s*:", re.IGNORECASE)
 PERSON_BOOST = 1.5
 CANDIDATES = 60
 RARE_SHARE = 0.002  # a word in at most this share of the chunks is a rare clue
+POSTINGS_BUDGET = 12_000  # chunks a keyword search may score in a large index (~15 ms)
+COMMON_SHARE = 0.1  # ... and never for a word in more than this share of the chunks
 _WORD = re.compile(r"[\w'’-]+", re.UNICODE)
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n{1,}")
 
@@ -93,6 +95,29 @@ def fts_query(keywords: Sequence[str]) -> str:
     return " OR ".join(terms)
 
 
+def _telling_words(words: list[str], df: dict[str, int], n_chunks: int,
+                   must: Sequence[str] = ()) -> list[str]:
+    """The words worth a keyword search. BM25 scores every chunk holding any of the words, so
+    in a large index ("recipe"* matching every "recipient", a company's own name in every
+    mail) the words are taken rarest first while the chunks they are in stay within a budget;
+    the common ones left out tell BM25 little and are left to the vectors. A word held by more
+    than a tenth of the chunks is never searched for. A small index keeps every word. The
+    ``must`` words (the person asked about) are always searched for, before the others."""
+    if n_chunks <= POSTINGS_BUDGET:
+        return [*words, *must]
+    common = n_chunks * COMMON_SHARE
+    names = [w for w in must if df.get(_stem(w), 0) <= common]
+    kept: set[str] = set()
+    total = sum(df.get(_stem(w), 0) for w in names)
+    for w in sorted(words, key=lambda w: df.get(_stem(w), 0)):
+        d = df.get(_stem(w), 0)
+        if d > common or (kept and total + d > POSTINGS_BUDGET):
+            break
+        kept.add(w)
+        total += d
+    return [w for w in words if w in kept] + names
+
+
 class Retriever:
     """Finds the chunks that answer a recall question."""
 
@@ -117,7 +142,11 @@ class Retriever:
         for rank, (cid, cos) in enumerate(vec_hits):
             ranked[cid] = ranked.get(cid, 0.0) + 1.0 / (RRF_K + rank + 1)
             cosines[cid] = cos
-        match = fts_query(list(keywords) + ([person] if person else []))
+        n_chunks = self.store.query("SELECT count(*) FROM chunks")[0][0]
+        df = self._frequencies({_stem(w) for w in keywords} | {
+            _stem(w) for w in _WORD.findall(person or "")})
+        match = fts_query(_telling_words(list(keywords), df, n_chunks,
+                                         must=_WORD.findall(person or "")))
         if match and dated:
             # The keyword side filters by date in SQL, so in-range chunks are not crowded out.
             rows = self.store.query(
@@ -135,7 +164,7 @@ class Retriever:
         if rows:
             for rank, r in enumerate(rows):
                 ranked[r[0]] = ranked.get(r[0], 0.0) + 1.0 / (RRF_K + rank + 1)
-        for rank, cid in enumerate(self._rare_word_hits(keywords, start, end)):
+        for rank, cid in enumerate(self._rare_word_hits(keywords, df, n_chunks, start, end)):
             ranked[cid] = ranked.get(cid, 0.0) + 1.0 / (RRF_K + rank + 1)
         if not ranked:
             self.last_ms = (time.perf_counter() - t0) * 1000
@@ -165,7 +194,7 @@ class Retriever:
             if vec.shape == qvec.shape:
                 cosines[cid] = float(np.dot(vec, qvec))
         stems = {_stem(w) for w in keywords}
-        weights = self._idf(stems) if top else {}
+        weights = {w: math.log((n_chunks + 1) / (df.get(w, 0) + 1)) + 1.0 for w in stems}
         person_stems = {_stem(w) for w in _WORD.findall(person or "")}
         # "Marco's phone number" is answered by "Marco Bellini, 0412 555 019": words naming the
         # kind of answer wanted need not be in it, so they do not count against coverage.
@@ -195,8 +224,18 @@ class Retriever:
         self.last_ms = (time.perf_counter() - t0) * 1000
         return out
 
-    def _rare_word_hits(self, keywords: Sequence[str], start: datetime | None,
-                        end: datetime | None) -> list[str]:
+    def _frequencies(self, stems: set[str]) -> dict[str, int]:
+        """How many chunks hold each stem (as a word or a word's start: "contract" counts
+        "contracts"): for the rarity weights, the rare-word list and the common-word cut."""
+        out = {}
+        for w in stems:
+            term = re.sub(r"[^\w]", "", w)
+            out[w] = self.store.query("SELECT count(*) FROM chunks_fts WHERE chunks_fts MATCH ?",
+                                      (f'"{term}"*',))[0][0] if term else 0
+        return out
+
+    def _rare_word_hits(self, keywords: Sequence[str], df: dict[str, int], n_chunks: int,
+                        start: datetime | None, end: datetime | None) -> list[str]:
         """Chunks holding a word of the question that only a handful of chunks in a large
         index hold ("Limperis" among 8,000 chunks of mail), as a ranked list of their own.
 
@@ -205,19 +244,9 @@ class Retriever:
         A word held by at most 0.2% of the chunks is that strong a clue; in a small index no
         word is (there, both lists already reach every chunk that matters).
         """
-        n = self.store.query("SELECT count(*) FROM chunks")[0][0]
-        limit = int(n * RARE_SHARE)
-        if limit < 1:
-            return []
-        rare = []
-        for w in dict.fromkeys(_stem(k) for k in keywords):
-            term = re.sub(r"[^\w]", "", w)
-            if len(term) < 3:
-                continue
-            df = self.store.query("SELECT count(*) FROM (SELECT 1 FROM chunks_fts WHERE"
-                                  " chunks_fts MATCH ? LIMIT ?)", (f'"{term}"*', limit + 1))[0][0]
-            if 0 < df <= limit:
-                rare.append(term)
+        limit = int(n_chunks * RARE_SHARE)
+        rare = [re.sub(r"[^\w]", "", w) for w in dict.fromkeys(_stem(k) for k in keywords)
+                if 0 < df.get(w, 0) <= limit and len(re.sub(r"[^\w]", "", w)) >= 3]
         if not rare:
             return []
         match = " OR ".join(f'"{t}"*' for t in rare)
@@ -227,20 +256,6 @@ class Retriever:
             " ORDER BY bm25(chunks_fts) LIMIT ?", (match, CANDIDATES))
         return [r[0] for r in rows
                 if (start is None and end is None) or within(from_iso(r[1]), start, end)]
-
-    def _idf(self, stems: set[str]) -> dict[str, float]:
-        """Inverse document frequency of each query word over all chunks: a rare word ("passport")
-        counts for more than a common one ("number") when judging whether a chunk answers."""
-        n = self.store.query("SELECT count(*) FROM chunks")[0][0]
-        out = {}
-        for w in stems:
-            term = re.sub(r"[^\w]", "", w)
-            df = 0
-            if term:
-                df = self.store.query("SELECT count(*) FROM chunks_fts WHERE chunks_fts MATCH ?",
-                                      (f'"{term}"*',))[0][0]
-            out[w] = math.log((n + 1) / (df + 1)) + 1.0
-        return out
 
     def _chunk_rows(self, chunk_ids: list[str]) -> list:  # noqa: ANN401
         marks = ",".join("?" * len(chunk_ids))

@@ -198,7 +198,7 @@ def task_item(
         found = find_date_phrases(title, anchor, past_grace=past_grace, day_first=day_first)
         due = found[0][1] if found else None
     done_date = fields.get("done") or (fields.get("cancelled") if cancelled else None)
-    if done_date is None and not cancelled:
+    if done_date is None and done and not cancelled:
         done_date = done_on
     for name, label in (("scheduled", "scheduled"), ("start", "starts"), ("created", "created")):
         if name in fields:

@@ -96,8 +96,13 @@ def items_html(answer: Any, turn: int) -> str:
             rows.append(f'<tr><td colspan="3" style="padding-top:8px"><b>{label}</b></td></tr>')
         rows.append(_row(item, i, turn, len(answer.sources), is_event))
     lead = f"<p>{html_with_links(head, turn, len(answer.sources))}</p>" if head else ""
+    # What the text says after its one line per item ("… and 12 more.", what was cancelled).
+    tail = [line.strip().removeprefix("- ") for line in text.split("\n")[1 + len(items):]
+            if line.strip()]
+    after = "".join(f'<p style="color:{MUTED}">{html_with_links(line, turn, len(answer.sources))}'
+                    "</p>" for line in tail)
     return (f'{lead}<table cellspacing="0" cellpadding="3" style="margin-left:6px">'
-            + "".join(rows) + "</table>")
+            + "".join(rows) + "</table>" + after)
 
 
 def _row(item: dict[str, Any], n: int, turn: int, n_sources: int, is_event: bool) -> str:

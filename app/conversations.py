@@ -54,6 +54,19 @@ class Turn:
     def items(self) -> list[dict[str, Any]]:
         return list(getattr(self.answer, "items", []) or [])
 
+    def fail(self, message: str) -> None:
+        """The answer failed with ``message`` (already worded for the user)."""
+        self.state, self.error = "error", message
+
+    def finish(self, stopped: bool) -> None:
+        """The answer ended: stopped, or done with the final answer's text (unless it failed)."""
+        if self.state == "error":
+            return
+        self.state = "stopped" if stopped else "done"
+        final_text = getattr(self.answer, "text", "")
+        if self.state == "done" and final_text:
+            self.text = final_text
+
 
 @dataclass
 class Conversation:

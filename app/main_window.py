@@ -260,17 +260,12 @@ class MainWindow(QMainWindow):
 
     def _on_error(self, conv: Conversation, index: int, exc: BaseException) -> None:
         turn = conv.turns[index]
-        turn.state = "error"
-        turn.error = describe_error(exc, "answering")
+        turn.fail(describe_error(exc, "answering"))
         self.show_problem(turn.error)
 
     def _on_finished(self, conv: Conversation, index: int, job: Job) -> None:
         turn = conv.turns[index]
-        if turn.state != "error":
-            turn.state = "stopped" if job.stopped else "done"
-            final_text = getattr(turn.answer, "text", "")
-            if turn.state == "done" and final_text:
-                turn.text = final_text
+        turn.finish(job.stopped)
         self.job = None
         self.stop_button.hide()
         self.ask_button.show()

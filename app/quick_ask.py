@@ -166,16 +166,11 @@ class QuickAskPopup(QFrame):
 
     def _on_error(self, conv: Conversation, exc: BaseException) -> None:
         turn = conv.turns[0]
-        turn.state = "error"
-        turn.error = describe_error(exc, "answering")
+        turn.fail(describe_error(exc, "answering"))
 
     def _on_finished(self, conv: Conversation, job: Job) -> None:
         turn = conv.turns[0]
-        if turn.state != "error":
-            turn.state = "stopped" if job.stopped else "done"
-            final_text = getattr(turn.answer, "text", "")
-            if turn.state == "done" and final_text:
-                turn.text = final_text
+        turn.finish(job.stopped)
         self.job = None
         if conv is self.conversation:
             self.chat.finish_turn(0)

@@ -177,12 +177,12 @@ class Agenda:
         if not hits:
             return []
         weights = self._word_weights(specific, hits)
-        scores = {id(h): sum(weights[w] for w in specific if _has(h, w)) for h in hits}
+        scores = {id(h): sum(weights[w] for w in specific if holds_word(h, w)) for h in hits}
         top = max(scores.values())
         hits = [h for h in hits if scores[id(h)] >= top - 1e-9]
         must = [w for w in specific if w in {r.lower() for r in required}]
         needed = sum(weights[w] for w in must)
-        if needed and sum(weights[w] for w in must if _has(hits[0], w)) < 0.5 * needed:
+        if needed and sum(weights[w] for w in must if holds_word(hits[0], w)) < 0.5 * needed:
             return []
         return hits
 
@@ -191,7 +191,7 @@ class Agenda:
         total = self.store.query("SELECT count(DISTINCT coalesce(uid, title)) FROM events")[0][0]
         out = {}
         for w in words:
-            df = len({h.uid or h.title for h in hits if _has(h, w)})
+            df = len({h.uid or h.title for h in hits if holds_word(h, w)})
             out[w] = math.log((total + 1) / (df + 0.5))  # a word no event has weighs most
         return out
 
@@ -276,7 +276,8 @@ def _stem(word: str) -> str:
     return w[:-1] if len(w) > 4 and w.endswith("s") else w
 
 
-def _has(h: EventHit, word: str) -> bool:
+def holds_word(h: EventHit, word: str) -> bool:
+    """Whether the event's title, description or location has the word (or its stem)."""
     return _stem(word) in f"{h.title} {h.description} {h.location}".lower()
 
 

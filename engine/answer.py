@@ -20,7 +20,7 @@ from datetime import datetime, timedelta, tzinfo
 from datetime import time as dtime
 from typing import Any
 
-from engine.agenda import GENERIC, Agenda, EventHit, TaskHit
+from engine.agenda import GENERIC, Agenda, EventHit, TaskHit, holds_word
 from engine.daterange import DateRange
 from engine.llm import ChatModel
 from engine.question import Question, understand
@@ -169,7 +169,8 @@ class Answerer:
         if q.range is None and (q.next_match or content) and not q.free_check:
             return self._next_event(q, ans, content)
         start, end, label = self._schedule_range(q, ans.now)
-        events = self.agenda.events(start, end)
+        every = self.agenda.events(start, end, include_cancelled=True)
+        events = [e for e in every if not e.cancelled]
         if content and (q.next_match or not _LISTING.search(q.text)):
             # "when is the dentist next week?": the matching events, not the whole week.
             events = [e for e in events if _matches(e, content)]
@@ -190,10 +191,7 @@ class Answerer:
                      f"event{'s' if len(events) > 1 else ''}:"]
         lines += [event_line(e, i + 1) for i, e in enumerate(events)]
         if not content:  # what was called off then is worth knowing too (not listed as on)
-            shown = {(e.uid or e.title, e.start) for e in events}
-            off = [e for e in self.agenda.events(start, end, include_cancelled=True)
-                   if e.cancelled and (e.uid or e.title, e.start) not in shown][:MAX_LISTED]
-            for e in off:
+            for e in [e for e in every if e.cancelled][:MAX_LISTED]:
                 ans.sources.append(self._event_source(e))
                 lines.append(f"{event_line(e, len(ans.sources))}")
         return iter(["\n".join(lines)])
@@ -483,9 +481,7 @@ class Answerer:
 
 def _partial(hit: EventHit, content: list[str]) -> bool:
     """True when the event holds fewer than three quarters of the question's content words."""
-    text = f"{hit.title} {hit.description} {hit.location}".lower()
-    found = sum(1 for w in content if (w[:-1] if len(w) > 4 and w.endswith("s") else w) in text)
-    return found < 0.75 * len(content)
+    return sum(holds_word(hit, w) for w in content) < 0.75 * len(content)
 
 
 def relevance(sources: list[Source]) -> str:

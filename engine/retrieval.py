@@ -245,8 +245,8 @@ class Retriever:
         word is (there, both lists already reach every chunk that matters).
         """
         limit = int(n_chunks * RARE_SHARE)
-        rare = [re.sub(r"[^\w]", "", w) for w in dict.fromkeys(_stem(k) for k in keywords)
-                if 0 < df.get(w, 0) <= limit and len(re.sub(r"[^\w]", "", w)) >= 3]
+        stems = [w for w in dict.fromkeys(_stem(k) for k in keywords) if 0 < df.get(w, 0) <= limit]
+        rare = [t for t in (re.sub(r"[^\w]", "", w) for w in stems) if len(t) >= 3]
         if not rare:
             return []
         match = " OR ".join(f'"{t}"*' for t in rare)

@@ -23,7 +23,9 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-ENRON = ROOT.parent / "shared" / "realdata" / "enron" / "maildir"
+from tests.helpers.realdata import REALDATA  # noqa: E402
+
+ENRON = REALDATA / "enron" / "maildir"
 RESULTS = ROOT / "bench" / "results"
 DEMO = ROOT / "assets" / "demo"
 

@@ -14,9 +14,11 @@ import re
 import shutil
 from pathlib import Path
 
+from tests.helpers.realdata import find_realdata
+
 ROOT = Path(__file__).resolve().parent.parent.parent
 DEMO = ROOT / "assets" / "demo"
-REALDATA = ROOT.parent / "shared" / "realdata"
+REALDATA = find_realdata()
 
 ICS_FILES = [
     "icalendar/calendars/america_new_york.ics",

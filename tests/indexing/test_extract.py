@@ -12,10 +12,11 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from indexing.extract import extract_promises
+from tests.helpers.realdata import REALDATA
 
 NY = ZoneInfo("America/New_York")
 WED = datetime(2026, 3, 11, 9, 0, tzinfo=NY)  # Wednesday 11 March 2026
-ENRON = "/work/shared/realdata/enron/maildir"
+ENRON = str(REALDATA / "enron" / "maildir")
 
 POSITIVE = [
     ("I'll send you the budget draft by Thursday.", "Send the budget draft", date(2026, 3, 12)),

@@ -24,8 +24,9 @@ from indexing.mail import (
 from indexing.mail_body import MAX_TEXT_CHARS
 from indexing.model import Document
 from indexing.reading import SkipFile
+from tests.helpers.realdata import REALDATA
 
-REAL = Path("/work/shared/realdata")
+REAL = REALDATA
 ENRON = REAL / "enron" / "maildir"
 KAMINSKI = ENRON / "kaminski-v" / "inbox"
 MBOX = REAL / "enron" / "derived" / "kaminski-v_inbox.mbox"

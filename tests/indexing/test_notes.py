@@ -14,8 +14,9 @@ import pytest
 from indexing.model import Item
 from indexing.notes import MAX_SEGMENT_CHARS, parse_markdown, parse_plaintext
 from indexing.reading import SkipFile
+from tests.helpers.realdata import REALDATA
 
-NOTES = "/work/shared/realdata/notes"
+NOTES = str(REALDATA / "notes")
 DEMO = os.path.join(NOTES, "obsidian-tasks-demo-vault")
 DATAVIEW = os.path.join(NOTES, "dataview-test-vault")
 needs_data = pytest.mark.skipif(not os.path.isdir(DEMO), reason="real notes data missing")

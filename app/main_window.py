@@ -314,7 +314,7 @@ class MainWindow(QMainWindow):
         self.pages.setCurrentIndex(0)
 
     def use_demo(self) -> None:
-        from engine.cli import DEMO_DIR
+        from engine.demo import DEMO_DIR
 
         self._add_folder(str(DEMO_DIR))
         self.input.setText("What's on my schedule tomorrow?")

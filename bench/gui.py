@@ -42,7 +42,7 @@ def first_paint_times(runs: int, embedder: str, tmp: Path) -> list[float]:
     data = tmp / "paint-data"
     for i in range(runs):
         timing = tmp / f"timing-{i}.json"
-        args = [sys.executable, "-m", "engine.cli", "gui", "--demo", "--data-dir", str(data),
+        args = [sys.executable, "-m", "lodger.cli", "gui", "--demo", "--data-dir", str(data),
                 "--embedder", embedder, "--timing", str(timing)]
         t0 = time.time()
         proc = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.DEVNULL,
@@ -116,7 +116,7 @@ def in_process(embedder: str, runs: int, data: Path) -> dict:
 
     from app.backend import Backend
     from app.shell import LodgerApp
-    from engine.cli import DEMO_DIR
+    from engine.demo import DEMO_DIR
     from indexing.settings import Settings
 
     qapp = QApplication.instance() or QApplication([])

@@ -47,7 +47,7 @@ def _env() -> dict[str, str]:
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "engine.cli", *args], cwd=ROOT, env=_env(),
+    return subprocess.run([sys.executable, "-m", "lodger.cli", *args], cwd=ROOT, env=_env(),
                           capture_output=True, text=True, timeout=300)
 
 

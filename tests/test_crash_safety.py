@@ -56,7 +56,7 @@ def _env() -> dict[str, str]:
 
 def _run_to_end(corpus: Path, data: Path) -> str:
     """``lodger index`` itself, uninterrupted."""
-    cmd = [sys.executable, "-m", "engine.cli", "index", str(corpus), "--data-dir", str(data),
+    cmd = [sys.executable, "-m", "lodger.cli", "index", str(corpus), "--data-dir", str(data),
            "--embedder", "hash", "--quiet"]
     proc = subprocess.run(cmd, cwd=ROOT, env=_env(), capture_output=True, text=True, timeout=180)
     assert proc.returncode == 0, proc.stderr[-3000:]

@@ -16,7 +16,7 @@ CHILD = r"""
 import sys
 from pathlib import Path
 sys.frozen = True                     # as in a PyInstaller bundle
-sys.executable = sys.argv[2]          # the "bundle": a wrapper that runs engine.cli's main
+sys.executable = sys.argv[2]          # the "bundle": a wrapper that runs lodger.cli's main
 from indexing.integrity import probe_vectors
 print("RESULT", probe_vectors(Path(sys.argv[1])))
 """
@@ -24,7 +24,7 @@ print("RESULT", probe_vectors(Path(sys.argv[1])))
 
 def _frozen_probe(vectors: Path, tmp_path: Path) -> str:
     wrapper = tmp_path / "lodger-bundle"
-    wrapper.write_text(f"#!/bin/sh\nexec {sys.executable} -m engine.cli \"$@\"\n")
+    wrapper.write_text(f"#!/bin/sh\nexec {sys.executable} -m lodger.cli \"$@\"\n")
     wrapper.chmod(wrapper.stat().st_mode | stat.S_IXUSR)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     out = subprocess.run([sys.executable, "-c", CHILD, str(vectors), str(wrapper)], cwd=ROOT,

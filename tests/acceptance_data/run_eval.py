@@ -275,7 +275,7 @@ def main() -> int:
     ap.add_argument("--verbose", "-v", action="store_true")
     ap.add_argument("--compare", nargs=2, metavar=("A", "B"))
     ap.add_argument("--lodger", help="command that runs Lodger, e.g. "
-                    "'env PYTHONPATH=/tmp/lodger-head .venv/bin/python -m engine.cli' (with --cwd /tmp)")
+                    "'env PYTHONPATH=/tmp/lodger-head .venv/bin/python -m lodger.cli' (with --cwd /tmp)")
     ap.add_argument("--cwd", help="working directory for the Lodger processes")
     args = ap.parse_args()
     if args.lodger:

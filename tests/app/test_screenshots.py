@@ -53,7 +53,7 @@ def shots(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[dict]]:
     env = {k: v for k, v in os.environ.items()
            if k not in ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY")}
     env.update(LODGER_NOW=NOW, TZ="Europe/Berlin", LC_ALL="C.UTF-8", HF_HUB_OFFLINE="1")
-    cmd = [xvfb, "-a", "-s", "-screen 0 1400x900x24", sys.executable, "-m", "engine.cli", "gui",
+    cmd = [xvfb, "-a", "-s", "-screen 0 1400x900x24", sys.executable, "-m", "lodger.cli", "gui",
            "--data-dir", str(data), "--ask", SCHEDULE_Q, "--ask", RECALL_Q,
            "--screenshot", str(out)]
     proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)

@@ -229,7 +229,7 @@ def test_stale_socket_from_a_crash_is_replaced(qtbot):
 
 def _lodger(*args: str) -> subprocess.Popen:
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    return subprocess.Popen([sys.executable, "-m", "engine.cli", *args], cwd=ROOT, env=env,
+    return subprocess.Popen([sys.executable, "-m", "lodger.cli", *args], cwd=ROOT, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 

@@ -294,7 +294,7 @@ def test_models_command_downloads_and_then_lists_the_model(
         hub: HubServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
     """`lodger models --download NAME` puts the file in <data>/models, where `lodger models` finds it."""
-    from engine.cli import main
+    from lodger.cli import main
     from tests.engine.test_models import write_gguf
 
     gguf_bytes = write_gguf(tmp_path / "src.gguf").read_bytes()
@@ -321,7 +321,7 @@ def test_models_command_downloads_and_then_lists_the_model(
 def test_models_command_without_network_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                 capsys: pytest.CaptureFixture[str]) -> None:
     """With no server reachable the command exits 1 with a message, not a traceback."""
-    from engine.cli import main
+    from lodger.cli import main
 
     monkeypatch.setenv("HF_ENDPOINT", f"http://127.0.0.1:{_closed_port()}")
     assert main(["models", "--download", "smollm2-1.7b", "--data-dir", str(tmp_path)]) == 1

@@ -325,7 +325,7 @@ def test_available_memory_is_known_here() -> None:
 def test_models_command_prints_json(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                     capsys: pytest.CaptureFixture[str]) -> None:
     """`lodger models --json --scan DIR` lists the bundled model and the scanned folder's models."""
-    from engine.cli import main
+    from lodger.cli import main
 
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     for var in ("OLLAMA_MODELS", "HF_HOME", "HF_HUB_CACHE", "LOCALAPPDATA"):

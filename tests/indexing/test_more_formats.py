@@ -12,7 +12,7 @@ from collections import Counter
 from datetime import date, datetime
 from pathlib import Path
 
-from engine.cli import print_summary
+from lodger.cli import print_summary
 from indexing import sources
 from indexing.calendar import parse_ics_file
 from indexing.mail import parse_email_file, parse_mbox

@@ -14,9 +14,8 @@ import sys
 import time
 from pathlib import Path
 
+from engine.demo import DEMO_DIR
 from indexing.paths import set_offline_mode
-
-DEMO_DIR = Path(__file__).resolve().parent.parent / "assets" / "demo"
 
 
 def _add_data_dir(p: argparse.ArgumentParser) -> None:
@@ -266,7 +265,7 @@ def cmd_watch(args: argparse.Namespace) -> int:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    from engine.ask_cli import run_ask
+    from lodger.ask_cli import run_ask
 
     return run_ask(args)
 
@@ -281,7 +280,7 @@ def cmd_gui(args: argparse.Namespace) -> int:
 
 
 def cmd_models(args: argparse.Namespace) -> int:
-    from engine.models_cli import run_models_command
+    from lodger.models_cli import run_models_command
 
     return run_models_command(args)
 

@@ -12,7 +12,6 @@ import logging
 import os
 import sys
 import time
-from pathlib import Path
 
 from engine.demo import DEMO_DIR
 from indexing.paths import set_offline_mode

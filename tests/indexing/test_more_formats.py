@@ -12,12 +12,12 @@ from collections import Counter
 from datetime import date, datetime
 from pathlib import Path
 
-from lodger.cli import print_summary
 from indexing import sources
 from indexing.calendar import parse_ics_file
 from indexing.mail import parse_email_file, parse_mbox
 from indexing.notes import parse_markdown
 from indexing.workspace import Workspace
+from lodger.cli import print_summary
 
 TAHLIA = Path(__file__).resolve().parents[1] / "acceptance_data" / "tahlia"
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from indexing.paths import private_umask
+from indexing.paths import write_private
 
 log = logging.getLogger("lodger.app")
 FILE_NAME = "conversations.json"
@@ -109,11 +109,7 @@ def save_conversations(data_dir: Path, conversations: list[Conversation]) -> Non
                           "items": t.items, "sources": srcs})
         if turns:
             out.append({"title": conv.title, "turns": turns})
-    path = data_dir / FILE_NAME
-    tmp = path.with_suffix(".tmp")
-    with private_umask():
-        tmp.write_text(json.dumps(out, ensure_ascii=False, default=str), encoding="utf-8")
-        tmp.replace(path)
+    write_private(data_dir / FILE_NAME, json.dumps(out, ensure_ascii=False, default=str))
 
 
 def load_conversations(data_dir: Path) -> list[Conversation]:

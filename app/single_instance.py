@@ -12,12 +12,11 @@ from __future__ import annotations
 import getpass
 import hashlib
 import logging
+import os
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtNetwork import QAbstractSocket, QLocalServer, QLocalSocket
-
-from indexing.paths import private_umask
 
 log = logging.getLogger("lodger.app")
 
@@ -61,7 +60,7 @@ class SingleInstance(QObject):
         self.name = name
         # No socket options: with them Qt binds in a temp dir and renames over the name, which
         # would silently take the name from a running app. Without them bind() fails while the
-        # name is in use, and the owner-only umask keeps other users from connecting.
+        # name is in use, and the socket file is made owner-only right after (see _listen).
         self.server = QLocalServer(self)
         self.server.newConnection.connect(self._on_connection)
         self._buffers: dict[QLocalSocket, bytes] = {}
@@ -83,8 +82,19 @@ class SingleInstance(QObject):
         return False
 
     def _listen(self) -> bool:
-        with private_umask():
-            return self.server.listen(self.name)
+        if not self.server.listen(self.name):
+            return False
+        # Connecting to a Unix socket needs write permission on its file: 0600 keeps other
+        # users out. bind() creates it with default modes (no write for others under the usual
+        # 022 or 002 masks), so between bind and chmod at most the user's group could send a
+        # "show". Setting the mode process-wide instead would race the indexing thread.
+        path = self.server.fullServerName()
+        if os.name == "posix" and os.path.exists(path):
+            try:
+                os.chmod(path, 0o600)
+            except OSError as exc:
+                log.warning("single-instance socket %s: cannot make it private (%s)", path, exc)
+        return True
 
     def close(self) -> None:
         self.server.close()

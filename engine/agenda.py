@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
 
+from engine.words import mentions, tokens
 from indexing.store import Store
 from indexing.timeutil import from_iso, localize, sort_key
 
@@ -201,13 +202,14 @@ class Agenda:
               overdue_at: datetime | None = None, done: bool = False,
               project: str | None = None, person: str | None = None,
               promises_only: bool = False, keywords: Sequence[str] = (),
-              promised_by: str | None = None) -> list[TaskHit]:
+              promised_by: str | None = None, to_me: bool = False) -> list[TaskHit]:
         """Tasks by the given filters; open ones unless ``done``.
 
         ``start``/``end`` select by due date (or by completion date when ``done``);
         ``overdue_at`` selects open tasks due before that moment. Promises found in mail count
         only when the mail was sent by the user; with ``promised_by`` it is the other way round:
-        the promises that person made in mail to the user ("what did Sam promise me?").
+        the promises that person made in mail to the user ("what did Sam promise me?"), and with
+        ``to_me`` and no person every promise made to the user ("who owes me what?").
         """
         rows = self.store.query(
             "SELECT t.*, (SELECT l.path FROM locations l WHERE l.doc_id = t.doc_id ORDER BY"
@@ -215,12 +217,13 @@ class Agenda:
             " LEFT JOIN documents d ON d.doc_id = t.doc_id WHERE t.done = ?", (int(done),))
         out: list[TaskHit] = []
         for r in rows:
-            if promised_by is not None:
+            if promised_by is not None or to_me:
                 if r["origin"] != "promise" or self._is_users(r["from_addr"]):
                     continue
                 meta = json.loads(r["doc_meta"] or "{}")
                 sender = f"{meta.get('from', '')} {meta.get('x_from', '')} {r['from_addr'] or ''}"
-                if not re.search(rf"(?<!\w){re.escape(promised_by.lower())}(?!\w)", sender.lower()):
+                if promised_by is not None and not re.search(
+                        rf"(?<!\w){re.escape(promised_by.lower())}(?!\w)", sender.lower()):
                     continue
             elif r["origin"] == "promise" and not self._is_users(r["from_addr"]):
                 continue
@@ -243,14 +246,42 @@ class Agenda:
             if person and not _mentions(person, hit):
                 continue
             if keywords:
-                about = f"{hit.title} {hit.project} {' '.join(hit.contexts)}".lower()
-                if not any(_stem(k) in about for k in keywords):
+                about = f"{hit.title} {hit.project} {' '.join(hit.contexts)}"
+                if not any(mentions(about, k) for k in keywords):
                     continue
             out.append(hit)
         far = datetime.max.replace(tzinfo=self.zone) - timedelta(days=2)
         out.sort(key=lambda h: (_as_local(h.done_date if done else h.due, self.zone) or far,
                                 h.priority or "Z", h.title))
         return out
+
+    def known_task_words(self, words: Sequence[str]) -> list[str]:
+        """The ``words`` that some task, open or done, holds (its title, project or contexts):
+        a filter word that no task has would only empty the answer ("what's on my plate?")."""
+        rows = self.store.query("SELECT title, project, contexts FROM tasks")
+        texts = [f"{r['title'] or ''} {r['project'] or ''} {' '.join(json.loads(r['contexts'] or '[]'))}"
+                 for r in rows]
+        return [w for w in words if any(mentions(t, w) for t in texts)]
+
+    def person_named(self, text: str) -> str | None:
+        """A person of the user's own tasks and promises that ``text`` names by a word of their
+        name ("promises to priya?" -> "Priya"), or None. The names come from the data (the
+        people tasks mention, the senders of promises made to the user), not from patterns."""
+        rows = self.store.query(
+            "SELECT t.person, t.from_addr, d.meta AS doc_meta FROM tasks t"
+            " LEFT JOIN documents d ON d.doc_id = t.doc_id WHERE t.person != '' OR"
+            " t.origin = 'promise'")
+        names: set[str] = set()
+        for r in rows:
+            names.update(tokens(r["person"] or ""))
+            if r["from_addr"] and not self._is_users(r["from_addr"]):
+                meta = json.loads(r["doc_meta"] or "{}")
+                names.update(tokens(str(meta.get("from", "")).split("<")[0]))
+        names = {n for n in names if len(n) >= 3 and n.isalpha()}
+        for word in tokens(text):
+            if word in names:
+                return word.capitalize()
+        return None
 
     def _is_users(self, from_addr: str | None) -> bool:
         return bool(from_addr) and from_addr.lower() in self.user_addresses

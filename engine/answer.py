@@ -11,6 +11,7 @@ so instead of letting the model guess.
 
 from __future__ import annotations
 
+import math
 import re
 import threading
 import time
@@ -21,8 +22,11 @@ from datetime import time as dtime
 from typing import Any
 
 from engine.agenda import GENERIC, Agenda, EventHit, TaskHit, holds_word
+from engine.brief import Report, build_brief, build_waiting, render_report
 from engine.daterange import DateRange
+from engine.intent import QuestionReader, default_reader
 from engine.llm import ChatModel
+from engine.people import PeopleAnswer
 from engine.question import Question, understand
 from engine.render import REFERENCE_YEAR, day, event_line, iso, task_line
 from engine.retrieval import Retriever, Source
@@ -42,21 +46,28 @@ GENERAL_PROMPT = (
     "You are Lodger, a private assistant running on the user's computer. This question is not "
     "about the user's data. Answer briefly and say so if you are unsure."
 )
+HELLO = ("Hello! I answer questions about your own mail, notes, calendar and to-dos, for example "
+         "“what's on tomorrow?”, “what did I promise Maria?” or “what did Tom say about the "
+         "contract?”.")
+SMALL_MODEL_GENERAL = (
+    "That question isn't about your mail, notes, calendar or tasks, and the language model in use "
+    "is too small to answer general questions reliably (it is only used for phrasing). Pick a "
+    "model of 1B parameters or more under Settings → Model, or download one with "
+    "`lodger models --download llama-3.2-3b`, and I'll answer such questions too, marked as not "
+    "coming from your data.")
+_FIRST_PERSON = re.compile(r"\b(?:my|mine|our|i|i'm|i've|i'd|me|we)\b", re.I)
+_CONTENT_WORD = re.compile(r"[^\W\d_]{2,}")
+_SMALL_TALK = re.compile(r"^(?:hi|hello|hey|hiya|thanks?(?: you)?|thx|cheers|ok(?:ay)?|bye|good "
+                         r"(?:morning|afternoon|evening|night)|who are you|what can you do"
+                         r"|how are you|help)\b[\s!.?,]*(?:lodger)?[\s!.?,]*$", re.I)
 ITEM_KEYS = ("kind", "title", "start", "end", "due", "done", "source")
+PERSON_KEYS = ("name", "emails", "phones")
 NOT_FOUND = "I couldn't find anything about that in your mail, notes, calendar or tasks."
 MAX_LISTED = 50
-# "What sessions do I have left?", "all my upcoming dentist appointments": every coming one.
-_ALL_UPCOMING = re.compile(r"\b(?:left|remaining|upcoming|all\s+(?:my|the)|how\s+many|every)\b",
-                           re.I)
 # Yes/no questions about the user's own calendar: the calendar's answer is the answer.
 _CALENDAR_CHECK = re.compile(
     r"^\s*(?:(?:do|did|will|have)\s+(?:i|we)\s+(?:have|got|get)\b|(?:am|are|was|were)\s+(?:i|we)\b"
     r"|(?:is|are)\s+there\s+(?:a|an|any)\b.*\b(?:on\s+my|in\s+my|my\s+calendar))", re.I)
-# Questions that ask for the whole list of a period ("what's on Friday?"), as opposed to a
-# lookup ("when is the dentist next week?"), which only wants the matching events.
-_LISTING = re.compile(
-    r"\b(?:what(?:'s|\s+is|\s+do|\s+did|\s+have|\s+has|\s+else)|anything|schedule|calendar"
-    r"|agenda|plans|planned|happening|busy|free|list|show|all|everything|how\s+many)\b", re.I)
 
 
 @dataclass
@@ -80,7 +91,9 @@ class Answer:
             "range": ({"start": q.range.start.isoformat(), "end": q.range.end.isoformat()}
                       if q.range else None),
             "answer": self.text,
-            "items": [{k: item[k] for k in ITEM_KEYS} for item in self.items],
+            "items": [{k: item[k] for k in ITEM_KEYS + (PERSON_KEYS if item.get("kind") == "person"
+                                                         else ()) if k in item}
+                      for item in self.items],
             "sources": [s.to_json() for s in self.sources],
             "timings": self.timings,
         }
@@ -90,11 +103,14 @@ class Answerer:
     """Answers questions for one user. Thread-compatible: one question at a time per model."""
 
     def __init__(self, agenda: Agenda, retriever: Retriever, llm: ChatModel | None = None,
-                 min_params: int = DEFAULT_MIN_PARAMS) -> None:
+                 min_params: int = DEFAULT_MIN_PARAMS,
+                 reader: QuestionReader | None = None) -> None:
         self.agenda = agenda
         self.retriever = retriever
         self.llm = llm
         self.min_params = min_params
+        self.reader = reader or default_reader()
+        self._people_answer: PeopleAnswer | None = None  # its name index, built on first use
         self._use_llm = True  # for the question being answered (one at a time)
         self._stop_event: threading.Event | None = None
 
@@ -116,20 +132,18 @@ class Answerer:
 
     def _ask(self, text: str, now: datetime, previous: Question | None, use_llm: bool,
              stop_event: threading.Event | None, t0: float) -> Iterator[Answer | str]:
-        q = understand(text, now, previous)
-        ans = Answer(q, now)
-        ans.timings = {"retrieve_ms": 0.0, "first_token_ms": None, "total_ms": 0.0, "tokens": 0}
+        q = understand(text, now, previous, reader=self.reader)
         llm = self.llm if use_llm else None
         self._use_llm = use_llm
         self._stop_event = stop_event
-        if q.intent == "schedule":
-            body = self._schedule(q, ans)
-        elif q.intent == "todo":
-            body = self._todo(q, ans)
-        elif q.intent == "recall":
-            body = self._recall(q, ans, llm)
-        else:
-            body = self._general(q, ans, llm)
+        ans, body = self._answer_as(q, now, llm)
+        if not ans.found and q.alternative is not None and q.alternative != q.intent:
+            # The classifier was not sure and its first reading found nothing in the user's
+            # data: the runner-up reading may ("what do I owe the dentist?").
+            other_q = replace(q, intent=q.alternative, alternative=None)
+            other, other_body = self._answer_as(other_q, now, llm)
+            if other.found and other.question.intent != "general":
+                ans, body = other, other_body
         ans.timings["retrieve_ms"] = round((time.perf_counter() - t0) * 1000, 2)
         yield ans
         pieces: list[str] = []
@@ -149,6 +163,64 @@ class Answerer:
             ans.timings.pop("_first", None)
         yield ans
 
+    def _answer_as(self, q: Question, now: datetime, llm: ChatModel | None,
+                   ) -> tuple[Answer, Iterator[str]]:
+        """The plan and the text of ``q`` answered as its intent says."""
+        ans = Answer(q, now)
+        ans.timings = {"retrieve_ms": 0.0, "first_token_ms": None, "total_ms": 0.0, "tokens": 0}
+        if q.intent == "schedule":
+            body = self._schedule(q, ans)
+        elif q.intent == "todo":
+            body = self._todo(q, ans)
+        elif q.intent == "people":
+            body = self._people(q, ans, llm)
+        elif q.intent == "recall":
+            body = self._recall(q, ans, llm)
+        elif q.intent == "brief":
+            body = self._brief(q, ans)
+        elif q.keywords and _about_the_user(q, relevance(self._dated_search(q)[0])):
+            # Read as a general question, yet the user's own mail and notes match it ("lidar
+            # data eta?", "when does my passport expire?"): it is about their data after all.
+            recall_q = replace(q, intent="recall")
+            ans.question = recall_q
+            body = self._recall(recall_q, ans, llm)
+        else:
+            body = self._general(q, ans, llm)
+        return ans, body
+
+    def _people(self, q: Question, ans: Answer, llm: ChatModel | None) -> Iterator[str]:
+        """A person as a contact: the people directory answers by code (``engine.people``); a
+        person it does not hold (the plumber a friend recommended) is searched for in mail and
+        notes, and those sources are cited beside the directory's."""
+        if self._people_answer is None:
+            self._people_answer = PeopleAnswer(self.agenda.store.people, self.zone)
+        res = self._people_answer.answer(q.text, since=q.range.start if q.range else None,
+                                         previous_person=q.person)
+        if not res.found:
+            return self._recall(replace(q, intent="recall"), ans, llm)
+        ans.items += res.items
+        ans.sources += res.sources
+        found, _ = self._dated_search(q)
+        seen = {s.doc_id for s in ans.sources}
+        ans.sources += [s for s in found if s.doc_id not in seen and relevance([s]) != "none"]
+        return iter([res.text])
+
+    def _brief(self, q: Question, ans: Answer) -> Iterator[str]:
+        """"Catch me up", "summarize my week": the brief of the period asked (today and
+        tomorrow by default), every line cited (``engine.brief``)."""
+        start, days = None, 2
+        if q.range is not None:
+            start = q.range.start
+            days = max(1, min(31, math.ceil((q.range.end - q.range.start) / timedelta(days=1))))
+        report = build_brief(self.agenda, self.agenda.store, ans.now, days=days, start=start)
+        return self._report(report, ans)
+
+    def _report(self, report: Report, ans: Answer) -> Iterator[str]:
+        entries = report.entries()
+        ans.items = [dict(e.item) for e in entries]
+        ans.sources = [e.source for e in entries]
+        return iter([render_report(report)])
+
     def answer(self, text: str, now: datetime, **kw: Any) -> Answer:
         """Run ``ask`` to the end and return the finished answer."""
         final: Answer | None = None
@@ -164,14 +236,14 @@ class Answerer:
         if q.free_check and q.at is not None:
             return self._free_at(q, ans)
         content = [k for k in q.keywords if k not in GENERIC]
-        if q.range is None and content and _ALL_UPCOMING.search(q.text) and not q.free_check:
+        if q.range is None and content and q.all_upcoming:
             return self._upcoming_matches(q, ans, content)
         if q.range is None and (q.next_match or content) and not q.free_check:
             return self._next_event(q, ans, content)
         start, end, label = self._schedule_range(q, ans.now)
         every = self.agenda.events(start, end, include_cancelled=True)
         events = [e for e in every if not e.cancelled]
-        if content and (q.next_match or not _LISTING.search(q.text)):
+        if content:
             # "when is the dentist next week?": the matching events, not the whole week.
             events = [e for e in events if _matches(e, content)]
             if not events:
@@ -298,10 +370,26 @@ class Answerer:
     # ----- to-do ------------------------------------------------------------------------------
 
     def _todo(self, q: Question, ans: Answer) -> Iterator[str]:
+        if q.person is None and (q.promise or q.promised_by) and (
+                named := self.agenda.person_named(q.text)):
+            q = replace(q, person=named)  # "promises to priya?": a name the user's data knows
+            ans.question = q
+        if q.overdue and q.range is not None and q.range.start >= ans.now.replace(
+                hour=0, minute=0, second=0, microsecond=0):
+            # Nothing in a coming period can be overdue yet: "deadlines next week" asks for
+            # what is due then.
+            q = replace(q, overdue=False)
+            ans.question = q
         start = q.range.start if q.range else None
         end = q.range.end if q.range else None
         label = q.range.label if q.range else ""
-        content = _task_words(q)
+        asked = _task_words(q)
+        content = self.agenda.known_task_words(asked)
+        if (asked and 2 * len(content) <= len(asked) and q.range is None
+                and not (q.promise or q.promised_by or q.priority or q.done or q.overdue)):
+            # Most of the question's words are in no task: whatever it asks about is not a
+            # task ("what do I need to bring to the dentist?"); mail and notes may say.
+            return self._recall_instead(q, ans, f"No tasks about {' '.join(asked)}.")
         about = f" about {' '.join(content)}" if content else ""
         if q.done:
             tasks = self.agenda.tasks(start=start, end=end, done=True, project=q.project,
@@ -311,11 +399,16 @@ class Answerer:
             head = f"You finished {len(tasks)} task{'s' if len(tasks) != 1 else ''}{about}"
             head += f" {label}:" if label else ":"
             empty = f"No finished tasks{about} {label}.".replace("  ", " ").replace(" .", ".")
-        elif q.promised_by and q.person:
-            tasks = self.agenda.tasks(start=start, end=end, promised_by=q.person,
+        elif q.promised_by and q.person is None and not content and q.range is None:
+            # "who owes me what?": promises made to the user, delivered ones marked, and the
+            # questions they asked that got no answer.
+            return self._report(build_waiting(self.agenda, self.agenda.store, ans.now), ans)
+        elif q.promised_by:
+            tasks = self.agenda.tasks(start=start, end=end, promised_by=q.person, to_me=True,
                                       keywords=content)
-            head = f"{q.person} promised you:"
-            empty = f"I found no promises from {q.person} in your mail."
+            head = f"{q.person} promised you:" if q.person else "Promised to you in your mail:"
+            empty = (f"I found no promises from {q.person} in your mail." if q.person
+                     else "I found no promises made to you in your mail.")
         elif q.promise:
             tasks = self.agenda.tasks(start=start, end=end, promises_only=True, person=q.person,
                                       keywords=content)
@@ -342,6 +435,15 @@ class Answerer:
             empty = "No open high-priority tasks" + (f" due {label}." if label else ".")
         elif q.done and content and tasks and not q.range:
             head = "Yes. " + head
+        if not tasks and q.range is not None and not content and not (
+                q.done or q.promise or q.promised_by or q.overdue or q.priority):
+            # "What do I have on the 25th?" read as a to-do question, and nothing is due then:
+            # the calendar may hold the answer.
+            sched_q = replace(q, intent="schedule", next_match=False)
+            events = self.agenda.events(q.range.start, q.range.end)
+            if any(not e.cancelled for e in events):
+                ans.question = sched_q
+                return self._schedule(sched_q, ans)
         self._cite_tasks(tasks, ans)
         if not tasks:
             if content and not q.promise:
@@ -458,12 +560,24 @@ class Answerer:
         return self._stream(llm, messages, ans, cite_fallback=len(sources))
 
     def _general(self, q: Question, ans: Answer, llm: ChatModel | None) -> Iterator[str]:
+        """A question that is not about the user's data. A model too small to know facts (the
+        bundled 135M one) must not pretend: Lodger says what it is for and how to get a model
+        that can answer; a big enough model answers, marked as not coming from the user's data."""
+        if not _CONTENT_WORD.search(q.text) or _SMALL_TALK.match(q.text.strip()):
+            return iter([HELLO])
         if llm is None:
             return iter(["That doesn't look like a question about your mail, notes, calendar or "
                          "tasks, and the language model is switched off."])
+        if not self._model_big_enough(llm):
+            return iter([SMALL_MODEL_GENERAL])
         messages = [{"role": "system", "content": GENERAL_PROMPT},
                     {"role": "user", "content": q.text}]
-        return self._stream(llm, messages, ans, cite_fallback=0)
+
+        def marked() -> Iterator[str]:
+            yield "(Not from your data: the language model's own knowledge.)\n"
+            yield from self._stream(llm, messages, ans, cite_fallback=0)
+
+        return marked()
 
     def _stream(self, llm: ChatModel, messages: list[dict[str, str]], ans: Answer,
                 cite_fallback: int) -> Iterator[str]:
@@ -477,6 +591,12 @@ class Answerer:
             yield piece
         if cite_fallback and "[" not in "".join(text):
             yield "\n\nSources: " + " ".join(f"[{i}]" for i in range(1, cite_fallback + 1))
+
+
+def _about_the_user(q: Question, level: str) -> bool:
+    """Whether a question read as general is about the user's data after all: their mail and
+    notes match it strongly, or somewhat and it speaks of the user ("my passport")."""
+    return level == "strong" or (level == "weak" and bool(_FIRST_PERSON.search(q.text)))
 
 
 def _partial(hit: EventHit, content: list[str]) -> bool:

@@ -120,10 +120,28 @@ class DateReading:
     soon: bool = False
 
 
+# Chat spellings of time words, as people type them into a quick-ask box.
+_SHORTHAND = {"2day": "today", "2moro": "tomorrow", "2morrow": "tomorrow", "tmoz": "tomorrow",
+              "tomoz": "tomorrow", "2nite": "tonight", "tonite": "tonight", "wk": "week",
+              "wks": "weeks", "wknd": "weekend", "wkend": "weekend", "mnth": "month",
+              "fri": "friday", "arvo": "afternoon", "whats": "what's", "wheres": "where's",
+              "whens": "when's", "hows": "how's", "whos": "who's", "im": "i'm", "ive": "i've"}
+_SHORTHAND_RX = re.compile(r"\b(?:" + "|".join(_SHORTHAND) + r")\b")
+# "sat" and "sun" are weekdays only beside a date word ("by sat", "sun morning").
+_SAT_SUN = re.compile(r"\b(?:(?<=on )|(?<=by )|(?<=this )|(?<=next )|(?<=last )|(?<=until )"
+                      r"|(?<=till )|(?<=before ))(sat|sun)\b|\b(sat|sun)(?= (?:morning|afternoon"
+                      r"|evening|night|arvo)\b)")
+
+
 def normalize_text(text: str) -> str:
-    """Lower case, straight apostrophes, single spaces: the form every pattern here reads."""
+    """Lower case, straight apostrophes, single spaces, chat spellings of time words written out
+    ("due 2day", "this wk", "by fri"): the form every pattern here reads. Spans found in it
+    refer to this text, not to the question as typed."""
     text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u2013", "-")
-    return " ".join(text.lower().split())
+    text = " ".join(text.lower().split())
+    text = _SHORTHAND_RX.sub(lambda m: _SHORTHAND[m.group(0)], text)
+    return _SAT_SUN.sub(lambda m: {"sat": "saturday", "sun": "sunday"}[m.group(1) or m.group(2)],
+                        text)
 
 
 def day_start(day: date, zone: tzinfo) -> datetime:

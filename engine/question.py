@@ -2,16 +2,16 @@
 
 ``understand`` turns "what did Tom say about the contract?" or "am I free Thursday at 3pm?" into
 a ``Question`` that the engine answers from the stores. Facts come from code, not the language
-model (FIELD-NOTES: a small model cannot be trusted with them), so this is deterministic: cue
-words scored per intent, a few patterns for people and projects, and ``engine.daterange`` for
-dates. Pure functions, no I/O.
+model (FIELD-NOTES: a small model cannot be trusted with them). What kind of question it is
+(schedule, todo, recall, people, brief, general) is decided by meaning, by ``engine.intent``'s
+classifier over labelled examples; patterns here only pull values out of the text: dates
+(``engine.daterange``), a time, a person, a ``+project``, and the few flags that refine a to-do
+or calendar question (overdue, done, promised, free at a time).
 
 Choices:
-  * Intent is the best-scoring of todo, schedule and recall cues (ties in that order). General
-    needs a clear sign: small talk, a creative or world-knowledge request ("write a haiku",
-    "the capital of France", arithmetic) with no "my"/"I" in it. With no cue a date phrase means
-    schedule and anything else is recall: sending a question about the user's own data to the
-    model without sources costs more than searching the data for nothing.
+  * The intent is the classifier's best label; when it is not sure (top probability under
+    ``engine.intent.CONFIDENT``) the runner-up is kept as ``alternative`` and the answerer
+    tries it when the first reading finds nothing in the user's data.
   * Past-tense questions ("what did Tom say on Monday?") read bare weekdays, dates and months
     backwards (see ``engine.daterange``).
   * "upcoming" / "coming up" / "soon" with no date phrase gives the next 7 days for schedule and
@@ -43,8 +43,12 @@ from engine.daterange import (
     shift_range,
     upcoming_range,
 )
+from engine.intent import QuestionReader, default_reader
+from engine.people import read_people_question
 
-Intent = Literal["schedule", "todo", "recall", "general"]
+Intent = Literal["schedule", "todo", "recall", "people", "brief", "general"]
+# A follow-up ("and ...?") starts a question of its own kind only when the classifier is this sure.
+FOLLOW_UP_BREAK = 0.6
 
 
 @dataclass(frozen=True)
@@ -63,13 +67,17 @@ class Question:
         person: the person asked about ("what did I promise Maria?" -> "Maria").
         project: a project named ("+garden", "the website project"), or None.
         keywords: content words for search and matching, lower case.
-        next_match: "when is my X" / "my next X": the next matching event or task after now.
+        next_match: "when is my X" / "my next X": one matching event, not a period's list.
         promise: asks what the user promised someone.
         looks_back: a lookup of the latest past match ("when did I last see Dr. Kim?").
         priority: asks for important tasks only ("my high-priority tasks", "what's urgent?").
         promised_by: asks what someone else promised the user ("what did Sam promise me?").
         other_range: the date phrase read in the other direction ("June 1" last June rather than
             next June), for searches where the user's data may lie on either side of now.
+        all_upcoming: asks for every coming occurrence ("what physio sessions do I have left?").
+        confidence: the intent classifier's probability for ``intent``.
+        alternative: the runner-up intent when the classifier was not sure, else None; the
+            answerer tries it when the first reading finds nothing.
     """
 
     text: str
@@ -88,6 +96,9 @@ class Question:
     priority: bool = False
     other_range: DateRange | None = None
     promised_by: bool = False
+    confidence: float = 1.0
+    alternative: Intent | None = None
+    all_upcoming: bool = False
 
 
 def _rx(*patterns: str) -> re.Pattern[str]:
@@ -103,120 +114,9 @@ _GREETING = re.compile(
     r"|(?:morning|ok(?:ay)?|cool|great|nice|bye|help|ty|see\s+you|how\s+are\s+you(?:\s+doing)?"
     r"(?:\s+today)?|how's\s+it\s+going|what's\s+up|who\s+are\s+you|what\s+can\s+you\s+do)"
     r"(?:\s+(?:there|lodger|again))?(?:[!.?,:;]+\s*|$))")
-_PERSONAL = re.compile(r"\b(?:my|mine|our|ours|i|i'm|i've|i'd|i'll|we|we're|we've|us)\b")
 _PAST = re.compile(
     r"\b(?:did|didn't|was|wasn't|were|happened|said|wrote|sent|went|met|talked|discussed"
     r"|mentioned|told|asked|finished|completed|received|spoke|decided|agreed|replied)\b")
-_FREE = _rx(r"\b(?:am|are|is)\s+(?!there\b|it\b|this\b|that\b|these\b|those\b|the\b|any\b)"
-            r"(?:i|we|\w+)\s+(?:free|busy|available|booked|around|off)\b",
-            r"\bfree\s+(?:time|slots?)\b", r"\b(?:do|will)\s+(?:i|we)\s+have\s+time\b",
-            r"\bwhen\s+(?:am|are)\s+(?:i|we)\s+(?:free|available)\b",
-            r"\b(?:my|our)\s+availability\b",
-            r"\bhave\s+time\s+for\b", r"\bcan\s+i\s+(?:fit|squeeze|book|schedule)\b")
-_DONE = _rx(
-    r"\b(?:did|have|had)\s+(?:i|we)\s+(?:finish|finished|complete|completed|get\s+done|got\s+done"
-    r"|accomplish|accomplished|tick\s+off|ticked\s+off|check\s+off|checked\s+off|wrap\s+up"
-    r"|wrapped\s+up|close|closed|do\s+already)\b",
-    r"\b(?:i|we)(?:'ve|\s+have)\s+(?:finished|completed|done|accomplished|ticked\s+off)\b",
-    r"\b(?:finished|completed|done)\s+(?:tasks?|items?|to-?dos?|things|work|stuff|so\s+far)\b",
-    r"\bwhat(?:'s|\s+is|\s+got|\s+has\s+been|\s+was|\s+have\s+i)\s+(?:been\s+)?(?:done|finished"
-    r"|completed|ticked\s+off)\b(?!\s+(?:by|before|until))",
-    r"\bwhat\s+(?:i|we)\s+(?:did|finished|completed|got\s+done)\b")
-_OVERDUE = re.compile(r"\b(?:overdue|past\s+due|late\s+on|missed\s+(?:deadlines?|tasks?)"
-                      r"|behind\s+on)\b")
-_PROMISE = _rx(r"\b(?:did|have|had)\s+(?:i|we)\s+(?:promise|commit)", r"\b(?:i|we)\s+promised\b",
-               r"\b(?:my|our)\s+promises\b", r"\bpromises?\s+(?:to|i|we)\b",
-               r"\b(?:do|did)\s+(?:i|we)\s+owe\b", r"\b(?:i|we)\s+(?:said|told\s+\w+)\s+"
-               r"(?:i|we)(?:'d|\s+would|'ll|\s+will)\b", r"^promises?\b",
-               r"\b(?:did|have)\s+(?:i|we)\s+(?:tell|told|say|said\s+to)\s+\w+(?:\s+\w+)?\s+"
-               r"(?:i|we)(?:'d|\s+would|'ll|\s+will|\s+(?:was|were)\s+going\s+to)\b",
-               r"\bwhat\s+(?:i|we)\s+(?:said|told\s+\w+)\s+(?:i|we)(?:'d|\s+would|'ll|\s+will)\b")
-_NEXT = _rx(r"\bwhen(?:'s|\s+is|\s+are|\s+will\s+be)\s+(?:my|our|the|(?:\w+\s+){0,2}\w+'s)\b",
-            r"\bwhen\s+(?:did|was|were)\s+(?:i|we|my|our|the)\s+(?:last\s+)?(?:meet|see|visit"
-            r"|have|go|fly|talk|speak|call|get|do|take|attend|book)\b",
-            r"\bwhen\s+(?:am|are)\s+(?:i|we)\s+(?:at|in|with|visiting|off|away|back)\b",
-            r"^(?:is|was|are)\s+(?:my|our|the)\s+.*\b(?:cancell?ed|still\s+on|confirmed|moved"
-            r"|postponed|rescheduled|happening)\b",
-            r"\bwhen\s+(?:do|will|shall)\s+(?:i|we)\s+(?:have|see|meet|fly|leave|go|get)\b",
-            r"\bwhen\s+am\s+i\s+(?:seeing|meeting|flying|leaving|going|having)\b",
-            r"\bwhat\s+time\s+(?:is|does|do)\b",
-            r"^where(?:'s|\s+is|\s+are|\s+will\s+be)\s+(?:my|our|the|\w+'s)\s+(?:next\s+)?\w",
-            r"\b(?:my|the|our)\s+next\s+(?!week|month|year|weekend|few|couple|\d|days?\b)[a-z]+")
-_PROMISED_BY = _rx(r"\b(?:did|has|have|had)\s+(?!i\b|we\b)[\w.'-]+(?:\s+[\w.'-]+)?\s+promised?"
-                   r"\b", r"\bpromises?\s+(?:from|by|made\s+by)\b",
-                   r"\b(?!i\b|we\b)[\w.'-]+\s+promised\s+(?:me|us|to)\b")
-_CUES: dict[str, list[tuple[re.Pattern[str], int]]] = {
-    "todo": [
-        (_rx(r"\bto-?dos?\b", r"\btodo\s+list\b", r"\btasks?\b", r"\bchores?\b", r"\berrands?\b"),
-         3),
-        (_rx(r"\b(?:need|have|has|got|ought|supposed)\s+to\s+(?:do|get\s+done|finish)\b",
-             r"\b(?:need|have|got)\s+to\s+(?:make|buy|pay|book|call|ring|send|order|return|renew"
-             r"|fix|pick\s+up|drop\s+off|sign|file|submit|clean|prepare)\b",
-             r"\bleft\s+to\s+do\b", r"\bto\s+be\s+done\b",
-             r"\bshould\s+(?:i|we)\s+(?:do|work\s+on|focus\s+on)\b",
-             r"\bmust\s+do\b", r"\bwork\s+on\s+(?:next|today|now)\b"), 3),
-        (_rx(r"\bdue\b", r"\bdeadlines?\b"), 3),
-        (_OVERDUE, 4), (_DONE, 4), (_PROMISE, 4), (re.compile(r"\bpromis"), 2),
-        (_PROMISED_BY, 3),
-        (re.compile(r"(?<![\w+])\+[^\W\d_][\w\-]*"), 3),  # a todo.txt +project
-        (_rx(r"\bwhat(?:'s|\s+is)\s+(?:still\s+)?(?:left|outstanding|pending|open)\b",
-             r"\bopen\s+(?:items|loops)\b", r"\boutstanding\b", r"\bremind\s+me\s+to\b",
-             r"\bpriorit(?:y|ies|ise|ize)\b"), 2),
-    ],
-    "schedule": [
-        (_rx(r"\b(?:schedule|calendar|agenda|diary|planner)\b"), 3),
-        (_rx(r"\b(?:meetings?|appointments?|appts?|events?|calls?|interviews?|bookings?"
-             r"|reservations?|flights?|conferences?|webinars?|sessions|classes|lessons"
-             r"|rehearsals|practices|shifts|visits)\b"), 2),
-        (_rx(r"\bwhat(?:'s|\s+is)\s+(?:on|happening|planned|scheduled|coming\s+up)\b",
-             r"\b(?:what|anything)\s+(?:do|did|have)\s+(?:i|we)\s+(?:got|have)\b(?!\s+to\b)",
-             r"\bdo\s+(?:i|we)\s+have\s+(?:anything|something|any\s+plans|plans)\b",
-             r"\bwhat\s+have\s+(?:i|we)\s+got\b(?!\s+to\b)", r"\banything\s+on\b"), 3),
-        (_rx(r"\bplans\b", r"\bplanned\b", r"\bscheduled\b", r"\bbooked\b", r"\bbusy\b"), 2),
-        (_FREE, 5), (_NEXT, 3),
-    ],
-    "recall": [
-        (_rx(r"\b(?:did|does|has|had|will)\s+\S+(?:\s+\S+){0,3}?\s+(?:say|write|send|mention|tell"
-             r"|ask|suggest|recommend|propose|reply|answer|share|think|want|email|text|message"
-             r"|note|decide|agree|forward|attach)\b"), 4),
-        (_rx(r"\b(?:said|says|wrote|written|sent|mentioned|told|asked|suggested|recommended"
-             r"|replied|shared|emailed|texted|noted|decided|agreed|discussed|forwarded)\b"), 3),
-        (_rx(r"\b(?:e-?mails?|mails?|messages?|inbox|notes?|notebook|journal|documents?|files?"
-             r"|attachments?|letters?|newsletters?|threads?|memos?|minutes)\b"), 3),
-        (_rx(r"\b(?:ideas?|thoughts?)\s+(?:about|on|for)\b", r"\bwhat\s+(?:was|were)\s+the\b",
-             r"\bwho\s+(?:sent|wrote|said|mentioned|asked|emailed|recommended)\b"), 3),
-        # "why is the studio closed next week?", "how did the meeting go?", "how much was it?":
-        # explanations and amounts are in the user's words, not in calendar rows.
-        (_rx(r"^(?:why|how\s+come)\b",
-             r"^when\s+(?:does|did|will|do)\s+(?!i\b|we\b)[\w.]+(?:\s+[A-Z][\w.]*)?\s+(?:need|want"
-             r"|expect|require|ask\s+for|wants|needs)\b",
-             r"^how\s+(?:did|was|were|much|does|do|is|are|can)\b(?!.*\b(?:look|looks|looking|busy"
-             r"|free|many\s+(?:meetings|events|appointments|calls|tasks|things))\b)"), 5),
-        (_rx(r"\b(?:find|search|look\s+up|look\s+for|show\s+me|remember|recall|where\s+did)\b",
-             r"\b(?:password|address|phone|number|code|pin|account|receipt|invoice|order"
-             r"|tracking|recipe|wifi|wi-fi|reference|ideas?|thoughts)\b"), 2),
-    ],
-    "general": [
-        (_rx(r"^(?:please\s+|can\s+you\s+|could\s+you\s+)?(?:write|compose|generate|make\s+up"
-             r"|invent|translate|explain|define|calculate|compute|convert|solve)\b",
-             r"\btell\s+me\s+(?:a|an|some)\s+(?:joke|story|fact|riddle|poem)",
-             r"\b(?:haiku|poem|limerick|joke|riddle|weather|forecast|capital\s+of|meaning\s+of"
-             r"|definition\s+of|synonyms?|antonyms?|translate|(?:president|population|prime"
-             r"\s+minister|chancellor|king|queen)\s+of|speed\s+of\s+light|how\s+far\s+is"
-             r"|(?:tallest|largest|biggest|smallest|longest|highest)\s+(?:mountain|river|country"
-             r"|city|planet|animal|building|lake|ocean))\b"), 5),
-        (re.compile(r"^(?:what(?:'s|\s+is)\s+|calculate\s+)?(?!\d{4}-\d\d?-\d\d?\b)[(\s]*\d[\d.,]*"
-                    r"(?:\s*(?:[-+*/x^]|%\s*of)\s*[(\s]*\d[\d.,]*[)\s]*)+[=?]?\s*$"), 5),
-        (re.compile(r"^who\s+(?:won|invented|discovered|founded|painted|composed|directed)\b"), 5),
-    ],
-}
-_LOOKS_BACK = _rx(
-    r"\blast\s+(?!week|month|year|weekend|night|time\b|few|couple|\d|days?\b)[a-z]",
-    r"^when\s+(?:did|was|were)\b", r"\bmost\s+recent\b",
-    r"\bprevious\s+(?!week|month|year|day)[a-z]")
-_PRIORITY = _rx(r"\b(?:high|top|highest)[\s-]+priority\b",
-                r"\bpriority\s+(?:tasks?|items?|a|one|1)\b",
-                r"\b(?:urgent|important|most\s+important)\b", r"\bprioriti[sz]ed\b")
 _FOLLOW = re.compile(r"^(?:(?:and|or|also|so|but|then|ok(?:ay)?)\b|(?:and\s+)?(?:what|how)\s+"
                      r"(?:about|of)\b|same\s+for\b)")
 _RELATIVE = _rx(r"\b(?:the\s+)?(?P<unit>day|week|weekend|month)\s+(?P<dir>after|before)\b"
@@ -260,13 +160,16 @@ tomorrow yesterday tonight next last week weekend month year
 """.split())
 
 
-def understand(text: str, now: datetime, previous: Question | None = None) -> Question:
+def understand(text: str, now: datetime, previous: Question | None = None,
+               reader: QuestionReader | None = None) -> Question:
     """Read a question into a ``Question`` (see the module docstring for the rules).
 
     Args:
         text: the question as typed.
         now: the current time, timezone-aware, in the user's zone; all ranges use that zone.
         previous: the question before this one in the conversation, for follow-ups.
+        reader: the classifiers of intent and of what is asked (``engine.intent``); default:
+            the process's shared MiniLM ones (``engine.intent.default_reader``).
 
     Returns:
         The understood question; odd or empty text gives a "general" one.
@@ -282,39 +185,86 @@ def understand(text: str, now: datetime, previous: Question | None = None) -> Qu
         return Question(text=asked, intent="general")
     past = bool(_PAST.search(body))
     reading = read_dates(body, now, past)
-    scores = {name: sum(w for rx, w in cues if rx.search(body)) for name, cues in _CUES.items()}
+    reader = reader or default_reader()
+    judge = reader.classify
     person = _person(asked[:MAX_CHARS])
     if person is None and previous is not None and _PRONOUN.search(body):
         person = previous.person
     project = _project(asked[:MAX_CHARS])
     keywords = _keywords(body, reading.spans)
 
-    own_cue = max(scores.values()) >= 3
-    general_then_dated = previous is not None and previous.intent == "general" and reading.range
-    if previous is not None and not own_cue and not general_then_dated and (
-            _FOLLOW.search(body) or not keywords):
-        if not past and _PAST.search(normalize_text(previous.text)):
-            reading = read_dates(body, now, past=True)  # "what did Tom say?" "and on Monday?"
-        return _follow_up(asked, body, now, previous, reading, person, project, keywords)
+    if previous is not None and (_FOLLOW.search(body) or not keywords):
+        # "and tomorrow?", "what about Tom?": the previous question's kind, unless what follows
+        # the "and" is a question of another kind in its own right ("and what's overdue?").
+        rest = _FOLLOW.sub("", body, count=1).strip(" ?.!,")
+        # What is left once its dates ("the week after", "on Friday") are taken out; a
+        # follow-up that only moves the date or names someone keeps the previous kind.
+        bare = _RELATIVE.sub(" ", _blank(rest, read_dates(rest, now, past).spans))
+        own = judge(rest) if len(bare.split()) >= 3 else None  # "the invoice" is not a question
+        if own is None or own.confidence < FOLLOW_UP_BREAK or own.label == previous.intent:
+            if not past and _PAST.search(normalize_text(previous.text)):
+                reading = read_dates(body, now, past=True)  # "what did Tom say?" "and on Monday?"
+            return _follow_up(asked, body, now, previous, reading, person, project, keywords)
 
-    intent = _intent(body, scores, reading.range is not None, person, keywords)
+    guess = judge(body)
+    intent = guess.label
+    alternative = None if guess.sure else guess.runner_up[0]
+    if intent == "people" and not _asks_of_a_person(body):
+        # Named someone, but asks nothing of them as a contact ("when is Maria's birthday?",
+        # "the email from Maria about the lease"): the next reading answers it.
+        intent = next(label for label, _ in guess.scores[1:] if label != "general")
+        alternative = None
+    if intent == "brief" and not guess.sure and alternative in ("schedule", "todo"):
+        # A brief is the widest answer; when the classifier cannot tell it from a calendar or
+        # to-do question, the narrower reading answers what was asked.
+        intent, alternative = alternative, "brief"
+    kind_guess = reader.kind(body, intent) if intent in ("schedule", "todo") else None
+    kind = kind_guess.label if kind_guess else ""
+    if kind == "schedule.all_upcoming" and kind_guess is not None and not kind_guess.sure:
+        kind = "schedule.find"  # "next physio?": one event unless every coming one is asked
     rng = reading.range
-    overdue = intent == "todo" and bool(_OVERDUE.search(body))
-    done = intent == "todo" and bool(_DONE.search(body))
-    if rng is None and reading.soon and intent in ("schedule", "todo") and not (overdue or done):
-        rng = upcoming_range(now)
+    overdue, done = kind == "todo.overdue", kind == "todo.done"
+    if rng is None and reading.soon and intent in ("schedule", "todo", "brief") and not (
+            overdue or done or kind in ("schedule.find", "schedule.all_upcoming")):
+        rng = upcoming_range(now)  # "what's coming up?"; "when's X coming up?" is not a period
     other = read_dates(body, now, not past, force_past=not past).range if rng is not None else None
     return Question(
-        text=asked, intent=intent, range=rng, at=reading.at,
+        text=asked, intent=intent, range=rng, at=reading.at,  # type: ignore[arg-type]
         other_range=other if other is not None and other != rng else None,
-        free_check=intent == "schedule" and bool(_FREE.search(body)),
-        done=done, overdue=overdue, person=person, project=project, keywords=keywords,
-        next_match=intent in ("schedule", "todo") and bool(_NEXT.search(body)),
-        promise=intent == "todo" and bool(_PROMISE.search(body)),
-        looks_back=bool(_LOOKS_BACK.search(body)),
-        priority=intent == "todo" and bool(_PRIORITY.search(body)),
-        promised_by=intent == "todo" and person is not None and bool(_PROMISED_BY.search(body)),
+        free_check=kind == "schedule.free", done=done, overdue=overdue, person=person,
+        project=project, keywords=keywords,
+        next_match=kind in ("schedule.find", "schedule.last"),
+        promise=kind == "todo.promised_by_me",
+        looks_back=kind == "schedule.last",
+        priority=kind == "todo.priority",
+        promised_by=kind == "todo.promised_to_me",
+        all_upcoming=kind == "schedule.all_upcoming",
+        confidence=guess.confidence, alternative=alternative,  # type: ignore[arg-type]
     )
+
+
+def _asks_of_a_person(body: str) -> bool:
+    """Whether a question asks for something a contacts directory holds: who someone is, how
+    to reach them (an address, a number), their work, or when mail last went between you."""
+    asked = read_people_question(body).field
+    if asked == "email":  # the address, not "the email from Maria about the lease"
+        return bool(_EMAIL_ADDRESS.search(body))
+    if asked == "reverse":  # "whose address is x@y.com?", not "emails from x@y.com"
+        return bool(re.search(r"\bwho(?:se)?\b", body))
+    return asked != "who" or bool(_WHO_IS.search(body))
+
+
+_WHO_IS = re.compile(r"\bwho(?:'s|\s+is|\s+was|\s+are)\b")
+_EMAIL_ADDRESS = re.compile(r"e-?mail\s+(?:address|addy|id)|e-?mail\s+(?:for|of)\b|'s\s+e-?mail\b"
+                            r"|\baddress\b")
+
+
+def _blank(text: str, spans: list[tuple[int, int]]) -> str:
+    """``text`` with the given character spans replaced by spaces."""
+    chars = list(text)
+    for start, end in spans:
+        chars[start:end] = " " * (end - start)
+    return "".join(chars)
 
 
 def _without_greeting(body: str) -> str:
@@ -322,21 +272,6 @@ def _without_greeting(body: str) -> str:
     while body and (m := _GREETING.match(body)):
         body = body[m.end():].strip()
     return body
-
-
-def _intent(body: str, scores: dict[str, int], dated: bool, person: str | None,
-            keywords: list[str]) -> Intent:
-    personal = bool(_PERSONAL.search(body)) or person is not None
-    if scores["general"] and not personal and scores["recall"] < 3:
-        return "general"
-    best = max(("todo", "schedule", "recall"), key=lambda k: scores[k])  # ties: first wins
-    if scores[best] > 0:
-        return best  # type: ignore[return-value]
-    if dated:
-        return "schedule"
-    if not personal and not keywords:
-        return "general"
-    return "recall"
 
 
 def _follow_up(asked: str, body: str, now: datetime, previous: Question,

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from engine.agenda import Agenda
 from engine.answer import Answerer
+from engine.intent import reader_for
 from engine.llm import LlamaChatModel, ModelError, ModelOptions
 from engine.retrieval import Retriever
 from indexing.workspace import Workspace
@@ -69,4 +70,6 @@ def make_answerer(ws: Workspace, zone: tzinfo, use_llm: bool = True,
     agenda = Agenda(ws.store, zone, ws.settings.user_addresses)
     retriever = Retriever(ws.store, ws.vectors, ws.embedder)
     min_params = int(ws.settings.extras.get("llm_min_params", 1_000_000_000))
-    return Answerer(agenda, retriever, llm, min_params=min_params), warning
+    reader = reader_for(ws.embedder, ws.data_dir / "embedder")
+    return Answerer(agenda, retriever, llm, min_params=min_params,
+                    reader=reader), warning

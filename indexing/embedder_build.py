@@ -189,10 +189,14 @@ def main(argv: list[str] | None = None) -> int:
               file=sys.stderr)
         return 2
     emb.set_offline_mode()
-    from indexing.paths import private_umask
+    from indexing.paths import mended, mkdir_private
 
-    with private_umask():
-        build_model(args[0], args[1], (args[2] if len(args) > 2 else "") or None)
+    # The cache dir is made owner-only first, so that nothing written into it while the build
+    # runs is ever open to others; the files torch and onnx write are mended at the end.
+    cache = Path(args[0])
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    with mended(mkdir_private(cache)):
+        build_model(cache, args[1], (args[2] if len(args) > 2 else "") or None)
     return 0
 
 

@@ -26,7 +26,7 @@ from indexing import sources
 from indexing.chunking import Chunk, chunk_document
 from indexing.embedder import Embedder
 from indexing.model import Document, ParseResult, Skipped
-from indexing.paths import private_umask
+from indexing.paths import mended
 from indexing.reading import SkipFile
 from indexing.store import ChunkRow, FileRecord, Store
 from indexing.vectors import VectorIndex, VectorIndexError
@@ -119,11 +119,14 @@ class Indexer:
     """Indexes files into the store and the vector index. Not thread-safe: use one lane."""
 
     def __init__(self, store: Store, vectors: VectorIndex, embedder: Embedder,
-                 exclude: Iterable[str] = ()) -> None:
+                 exclude: Iterable[str] = (), user_addresses: Iterable[str] = (),
+                 regions: Iterable[str] = ()) -> None:
         self.store = store
         self.vectors = vectors
         self.embedder = embedder
         self.exclude = list(exclude)
+        self.user_addresses = list(user_addresses)  # for the people directory ([] = guess)
+        self.regions = list(regions)  # the user's countries, for phone numbers
         self._pending: list[_Pending] = []
         self._pending_chunks = 0
         self._summary = IndexSummary()
@@ -166,6 +169,7 @@ class Indexer:
             for path in self.store.all_file_paths():
                 if path not in seen and _under(path, roots) and not os.path.exists(path):
                     self.remove(path)
+        self._refresh_people()
         self._summary._take(self._passed)
         self._summary.seconds = time.perf_counter() - t0
         return self._summary
@@ -186,9 +190,29 @@ class Indexer:
                 else:
                     self._index_file(entry)
         self._flush()
+        self._refresh_people()
         self._summary._take(self._passed)
         self._summary.seconds = time.perf_counter() - t0
         return self._summary
+
+    def _refresh_people(self) -> None:
+        """Rebuild the people directory when this run changed documents (or it was never
+        built); it is derived from the store alone (``indexing.people_store``)."""
+        from indexing.people_store import built_with, refresh_people
+
+        s = self._summary
+        if s.documents or s.files_removed or built_with(self.store) is None:
+            refresh_people(self.store, self.user_addresses, self.regions)
+
+    def _keep_signatures(self, docs: list[Document]) -> None:
+        """Read the signatures of new or changed messages now, while their whole text is at
+        hand (the stored chunks keep only some quoted text), for the people directory."""
+        if not docs:
+            return
+        from indexing.people_headers import document_signatures
+
+        self.store.people.save_signatures(
+            (d.doc_id, document_signatures(d, self.regions)) for d in docs)
 
     def remove(self, path: str) -> None:
         """Forget a file that was deleted (documents also found elsewhere stay)."""
@@ -304,6 +328,10 @@ class Indexer:
             from indexing.todotxt import parse_todotxt
 
             return parse_todotxt(src.path)
+        if kind == sources.VCARD:
+            from indexing.vcard import parse_vcard_file
+
+            return parse_vcard_file(src.path)
         raise SkipFile(f"unsupported file kind {kind}")
 
     # ----- writing ----------------------------------------------------------------------------
@@ -340,6 +368,7 @@ class Indexer:
             s.messages += doc.kind == "email"
             s.events += sum(1 for i in doc.items if i.kind == "event")
             s.tasks += sum(1 for i in doc.items if i.kind == "task")
+        self._keep_signatures([doc for doc, _ in work if doc.kind == "email"])
         for p in pending:
             if p.full:
                 dropped += self.store.remove_path(p.record.path,
@@ -380,7 +409,9 @@ class Indexer:
         out: dict[str, bytes] = {}
         for i in range(0, len(hashes), EMBED_BATCH):
             part = hashes[i : i + EMBED_BATCH]
-            with private_umask():  # the first call may write the embedder's cache in the data dir
+            # The first call may write the embedder's cache (in the data dir): mend its modes
+            # (a few files; the walk costs microseconds against a batch's embedding).
+            with mended(getattr(self.embedder, "cache_dir", None)):
                 vecs = self.embedder.embed_documents([todo[h] for h in part])
             for h, v in zip(part, vecs, strict=True):
                 out[h] = np.asarray(v, dtype=np.float32).tobytes()

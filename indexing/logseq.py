@@ -24,7 +24,6 @@ Page properties are the ``key:: value`` lines that open a page (``title::``, ``t
 
 from __future__ import annotations
 
-import functools
 import os
 import re
 import urllib.parse
@@ -84,8 +83,9 @@ class BlockTask:
         return "; ".join(p for p in [_GRAPH_MARKERS[self.marker], *self.notes] if p)
 
 
-@functools.lru_cache(maxsize=1024)
 def _graph_root_of_dir(folder: str) -> str | None:
+    # Not cached: a cache would miss a graph made (or removed) while the app runs, and keeping
+    # one fresh costs a stat per folder, as this walk does.
     here = folder
     for _ in range(6):
         if os.path.isfile(os.path.join(here, "logseq", "config.edn")):

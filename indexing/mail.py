@@ -54,9 +54,6 @@ _FROM_LINE = re.compile(
     rb"^From \S*[ \t]+.*?\b\d{1,2}:\d{2}(?::\d{2})?\b.*?\b(?:19|20)\d{2}\b"
     rb"|^From \S*[ \t]+.*?\b(?:19|20)\d{2}\b.*?\b\d{1,2}:\d{2}\b"
 )
-_SENT_FOLDER = re.compile(
-    r"(^|[^a-z])sent|gesendet|envoy|enviad|inviat|verzonden|skickat|wys[lł]ane", re.IGNORECASE
-)
 
 
 # ----- sniffing ---------------------------------------------------------------------------------
@@ -497,25 +494,17 @@ def _read_error(exc: OSError) -> SkipFile:
 # ----- the user's own addresses -----------------------------------------------------------------
 
 def guess_user_addresses(docs_meta: list[dict[str, Any]]) -> list[str]:
-    """The user's own addresses: senders of the mail in sent folders, most frequent first.
+    """The user's own addresses, most used first (see ``indexing.own_address``).
 
-    A folder counts as sent mail when its name says so ("Sent", "sent_items", "[Gmail]/Sent Mail",
-    "Gesendet"...), as does a Gmail label "Sent". Addresses seen in fewer than a tenth as many
-    sent messages as the most frequent one (mail sent on someone's behalf) are left out.
+    The senders of mail in sent folders count first: a folder counts as sent mail when its
+    name says so ("Sent", "sent_items", "[Gmail]/Sent Mail", "Gesendet"...), as does a Gmail
+    label "Sent"; addresses seen in fewer than a tenth as many sent messages as the most
+    frequent one (mail sent on someone's behalf) are left out. With no sent mail, the
+    Delivered-To headers, then the address that receives the most mail and also sends some.
 
     Returns:
-        Lowercased addresses; empty when no message is in a sent folder.
+        Lowercased addresses; empty when nothing points to the user.
     """
-    counts: Counter[str] = Counter()
-    for meta in docs_meta:
-        addr = str(meta.get("from_addr") or "").strip().lower()
-        if not addr:
-            continue
-        places = [str(meta.get("folder") or "")] + [str(x) for x in meta.get("labels") or []]
-        if any(_SENT_FOLDER.search(p) for p in places):
-            counts[addr] += 1
-    if not counts:
-        return []
-    top = max(counts.values())
-    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-    return [addr for addr, n in ranked if n * 10 >= top]
+    from indexing.own_address import guess_own_addresses
+
+    return guess_own_addresses(docs_meta).addresses

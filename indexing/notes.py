@@ -192,22 +192,48 @@ def in_template_folder(path: str) -> bool:
     return any(rel.lower().startswith(f.lower() + "/") for f in _vault_template_folders(root))
 
 
-@functools.lru_cache(maxsize=1024)
 def _vault_root(folder: str) -> str | None:
-    """The nearest folder at or above ``folder`` holding ``.obsidian/``, or None."""
-    if os.path.isdir(os.path.join(folder, ".obsidian")):
-        return folder
-    parent = os.path.dirname(folder)
-    return None if parent == folder else _vault_root(parent)
+    """The nearest folder at or above ``folder`` holding ``.obsidian/``, or None.
+
+    Not cached: a cache would answer the same once a vault's ``.obsidian/`` appears or goes
+    (the app runs for weeks), and keeping one fresh costs a stat per folder, as this walk does.
+    """
+    while True:
+        if os.path.isdir(os.path.join(folder, ".obsidian")):
+            return folder
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return None
+        folder = parent
+
+
+# Where a vault's settings name its template folder: (file under .obsidian, key, names a file).
+_TEMPLATE_SETTINGS = (("templates.json", "folder", False),
+                      ("plugins/templater-obsidian/data.json", "templates_folder", False),
+                      ("daily-notes.json", "template", True))
+
+
+def _vault_template_folders(root: str) -> tuple[str, ...]:
+    """Template folders a vault's settings name (core Templates, Templater, daily notes).
+
+    Read once per version of the settings files: the cache key holds each file's mtime, size
+    and inode, so a setting changed while the app runs is read again on the next note.
+    """
+    stamps = []
+    for rel, _key, _is_file in _TEMPLATE_SETTINGS:
+        try:
+            st = os.stat(os.path.join(root, ".obsidian", rel))
+            stamps.append((st.st_mtime_ns, st.st_size, st.st_ino))
+        except OSError:
+            stamps.append(None)
+    return _read_template_folders(root, tuple(stamps))
 
 
 @functools.lru_cache(maxsize=64)
-def _vault_template_folders(root: str) -> tuple[str, ...]:
-    """Template folders a vault's settings name (core Templates, Templater, daily notes)."""
+def _read_template_folders(root: str, _stamps: tuple[tuple[int, int, int] | None, ...],
+                           ) -> tuple[str, ...]:
     found: list[str] = []
-    for rel, key, is_file in (("templates.json", "folder", False),
-                              ("plugins/templater-obsidian/data.json", "templates_folder", False),
-                              ("daily-notes.json", "template", True)):
+    for rel, key, is_file in _TEMPLATE_SETTINGS:
         try:
             with open(os.path.join(root, ".obsidian", rel), encoding="utf-8") as fh:
                 value = json.load(fh).get(key)

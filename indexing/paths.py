@@ -3,7 +3,15 @@
 The data dir holds the SQLite store, the vector index, the settings file and the logs. It defaults to
 the platform's user data dir (platformdirs) and can be moved with ``--data-dir`` or the
 ``LODGER_DATA_DIR`` environment variable. It is created with mode 0700 because it holds a copy of
-the user's private mail and notes; files written in it are 0600 (see ``private_umask``).
+the user's private mail and notes; files written in it are 0600.
+
+Modes are set explicitly, never through the process umask: the umask is process-wide, and the
+app writes from its GUI thread and its indexing thread at once, so changing it for one write
+changes it for every file any thread creates meanwhile. Files Lodger writes itself are created
+owner-only (``write_private``, ``mkdir_private``, ``touch_private``); files that libraries
+create (chromadb's segments, SQLite's database, the ONNX export) are mended after the library
+call (``make_private``, ``mended``). Until they are mended they sit in the 0700 data dir, which
+other users cannot enter.
 """
 
 from __future__ import annotations
@@ -11,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -36,9 +45,51 @@ def resolve_data_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
 
 def ensure_data_dir(path: Path) -> Path:
     """Create the data dir (and parents) and make it private (0700)."""
-    path.mkdir(parents=True, exist_ok=True)
-    os.chmod(path, 0o700)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    mkdir_private(path)
     return path
+
+
+def mkdir_private(path: Path) -> Path:
+    """Create the folder ``path`` (if missing) with mode 0700; an existing one is made 0700."""
+    try:
+        os.mkdir(path, 0o700)
+    except FileExistsError:
+        if not path.is_dir():
+            raise
+    os.chmod(path, 0o700)  # the umask may have taken bits off, or it existed looser
+    return path
+
+
+def touch_private(path: Path) -> Path:
+    """Create the file ``path`` empty with mode 0600 if missing; an existing one is made 0600.
+
+    For files a library opens itself (a log handler, a SQLite database): created here first,
+    they are never readable by others, whatever the umask.
+    """
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600))
+    os.chmod(path, 0o600)  # it may have existed looser (os.fchmod is not on Windows before 3.13)
+    return path
+
+
+def write_private(path: Path, data: str | bytes, encoding: str = "utf-8") -> None:
+    """Write ``path`` atomically (a temp file next to it, then a rename) with mode 0600.
+
+    The temp file is made by ``tempfile.mkstemp``, which creates it 0600 under a unique name,
+    so two threads saving the same file never write into one temp file.
+    """
+    raw = data.encode(encoding) if isinstance(data, str) else data
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(raw)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
 
 
 def make_private(root: Path) -> None:
@@ -59,13 +110,21 @@ def make_private(root: Path) -> None:
 
 
 @contextlib.contextmanager
-def private_umask() -> Iterator[None]:
-    """Files created inside this block are readable by the owner only (0600 / 0700)."""
-    old = os.umask(0o077)
+def mended(root: Path | None = None) -> Iterator[None]:
+    """Run the block, then ``make_private(root)`` (even when the block raised).
+
+    For library calls that create files under ``root`` with whatever mode they like.
+    """
     try:
         yield
     finally:
-        os.umask(old)
+        if root is not None and os.path.isdir(root):
+            make_private(root)
+
+
+# Deprecated name, kept while callers move to ``mended(root)``: it no longer touches the umask
+# (see the module docstring), so without a root it mends nothing.
+private_umask = mended
 
 
 def set_offline_mode() -> None:

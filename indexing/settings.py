@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from indexing.paths import private_umask
+from indexing.paths import write_private
 
 log = logging.getLogger("lodger.settings")
 
@@ -60,8 +59,4 @@ class Settings:
         data = asdict(self)
         extras = data.pop("extras")
         data.update(extras)
-        path = data_dir / FILE_NAME
-        tmp = path.with_suffix(".tmp")
-        with private_umask():
-            tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
-            os.replace(tmp, path)
+        write_private(data_dir / FILE_NAME, json.dumps(data, indent=2, ensure_ascii=False))

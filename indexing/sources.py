@@ -44,6 +44,7 @@ from indexing.model import Skipped
 
 # Parser kinds: how a file is read (one file may hold many documents).
 MBOX, EMAIL, CALENDAR, MARKDOWN, TEXT, TODO = "mbox", "email", "calendar", "markdown", "text", "todo"
+VCARD = "vcard"  # contact cards (.vcf): people for the directory
 
 # Folders never entered, compared in lower case. Hidden ones not listed here are skipped too
 # unless they are Maildir++ folders; ".trash" also covers ".Trash-1000" (trash on USB drives).
@@ -56,6 +57,7 @@ MARKDOWN_EXT = {".md", ".markdown", ".mdown"}
 EMAIL_EXT = {".eml", ".msg", ".emlx"}  # .emlx (and .partial.emlx): Apple Mail, one message each
 MBOX_EXT = {".mbox", ".mbx"}
 CAL_EXT = {".ics", ".ical", ".ifb"}
+VCARD_EXT = {".vcf", ".vcard"}
 IGNORED_EXT = {
     ".pdf", ".png", ".jpg", ".jpeg", ".gif", ".zip", ".gz", ".tar", ".json", ".js", ".css", ".html",
     ".htm", ".canvas", ".py", ".pyc", ".db", ".sqlite", ".exe", ".dll", ".so", ".rst", ".toml",
@@ -239,6 +241,8 @@ def classify(path: str) -> str | None:
         return EMAIL
     if ext in CAL_EXT:
         return CALENDAR
+    if ext in VCARD_EXT:
+        return VCARD
     if ext in MBOX_EXT:
         return MBOX
     if ext in EMAIL_EXT:

@@ -26,9 +26,10 @@ from pathlib import Path
 from typing import Any
 
 from indexing.model import Document, Item
+from indexing.people_store import PEOPLE_SCHEMA, PeopleQueries
 from indexing.timeutil import sort_key, to_iso
 
-SCHEMA_VERSION = 2  # 2: events.organizer
+SCHEMA_VERSION = 3  # 2: events.organizer; 3: the people directory (people, person_* tables)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
@@ -74,7 +75,7 @@ CREATE TABLE IF NOT EXISTS tasks (
 );
 CREATE INDEX IF NOT EXISTS tasks_due ON tasks(due_key);
 CREATE INDEX IF NOT EXISTS tasks_doc ON tasks(doc_id);
-"""
+""" + PEOPLE_SCHEMA
 
 
 @dataclass
@@ -124,14 +125,22 @@ class Store:
     def _migrate(self) -> None:
         """Bring a database made by an older Lodger up to ``SCHEMA``: columns added since are
         added (empty; the parser version bump that came with them fills them on the next run),
-        and the recorded schema version is raised. Never drops anything."""
+        tables added since were made by ``SCHEMA`` (the people directory is filled by the next
+        index run: it has never been built), and the recorded schema version is raised. Never
+        drops anything."""
         columns = {r["name"] for r in self.query("PRAGMA table_info(events)")}
-        if "organizer" in columns:
+        version = self.query("SELECT value FROM meta WHERE key='schema_version'")
+        if "organizer" in columns and (not version or int(version[0][0]) >= SCHEMA_VERSION):
             return  # up to date: opening a store writes nothing (other processes may be)
         with self.transaction() as db:
             if "organizer" not in {r["name"] for r in db.execute("PRAGMA table_info(events)")}:
                 db.execute("ALTER TABLE events ADD COLUMN organizer TEXT")
             db.execute("UPDATE meta SET value=? WHERE key='schema_version'", (SCHEMA_VERSION,))
+
+    @property
+    def people(self) -> PeopleQueries:
+        """Queries on the people directory (see ``indexing.people_store``)."""
+        return PeopleQueries(self)
 
     def close(self) -> None:
         with self._lock:

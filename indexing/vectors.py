@@ -7,7 +7,9 @@ vector index only answers "nearest chunk ids". Its content can always be rebuilt
 embeddings kept in SQLite.
 
 chromadb writes its segment files whenever it likes (a query can flush its log into the HNSW
-files), so every call runs under the owner-only umask: the files hold the user's data.
+files) with default modes, so every call is followed by ``make_private`` over the index's folder
+(``indexing.paths`` says why modes are never set process-wide): the files hold the user's data.
+The walk costs a few stat calls: the folder holds about ten files.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from indexing.paths import private_umask
+from indexing.paths import mended
 
 COLLECTION = "chunks"
 
@@ -36,7 +38,7 @@ class VectorIndex:
 
         self.path = path
         self.dim = dim
-        with private_umask():
+        with mended(self.path):
             self._client = chromadb.PersistentClient(
                 path=str(path), settings=Settings(anonymized_telemetry=False, allow_reset=True)
             )
@@ -46,7 +48,7 @@ class VectorIndex:
         self._known_count: int | None = None  # what count() last said; None after a change
 
     def count(self) -> int:
-        with private_umask():
+        with mended(self.path):
             n = int(self._col.count())
         self._known_count = n
         return n
@@ -55,7 +57,7 @@ class VectorIndex:
         """Add or replace vectors (batched to stay under chromadb's batch limit)."""
         self._known_count = None
         step = 1000
-        with private_umask():
+        with mended(self.path):
             for i in range(0, len(ids), step):
                 self._col.upsert(
                     ids=ids[i : i + step],
@@ -66,7 +68,7 @@ class VectorIndex:
     def delete(self, ids: list[str]) -> None:
         self._known_count = None
         step = 1000
-        with private_umask():
+        with mended(self.path):
             for i in range(0, len(ids), step):
                 self._col.delete(ids=ids[i : i + step])
 
@@ -74,7 +76,7 @@ class VectorIndex:
         out: set[str] = set()
         offset, step = 0, 5000
         while True:
-            with private_umask():
+            with mended(self.path):
                 got = self._col.get(include=[], limit=step, offset=offset)
             ids = got["ids"]
             out.update(ids)
@@ -91,7 +93,7 @@ class VectorIndex:
             n = self.count()
         if n == 0:
             return []
-        with private_umask():
+        with mended(self.path):
             res = self._col.query(query_embeddings=[vector.astype(np.float32)],
                                   n_results=min(k, n), include=["distances"])
         return [(cid, 1.0 - float(d)) for cid, d in zip(res["ids"][0], res["distances"][0],
@@ -100,7 +102,7 @@ class VectorIndex:
     def reset(self) -> None:
         """Drop every vector (used before a rebuild from SQLite)."""
         self._known_count = None
-        with private_umask():
+        with mended(self.path):
             self._client.delete_collection(COLLECTION)
             self._col = self._client.get_or_create_collection(
                 COLLECTION, metadata={"hnsw:space": "cosine"}, embedding_function=None

@@ -103,30 +103,69 @@ class Workspace:
         log.warning("embedder switch done: %d chunk texts embedded", n)
 
     def remember(self, roots: list[str]) -> None:
-        """After indexing: keep the folders in settings and guess the user's own addresses from
-        the senders of sent-mail folders if none are set."""
+        """After indexing: keep the folders in settings and work out the user's own addresses
+        (``indexing.own_address``) unless the user set them; how they were found is kept in
+        ``settings.extras["addresses_how"]``. A guess is made again after each run, since more
+        mail may tell more; when it changes, the people directory is rebuilt."""
         import json
 
-        from indexing.mail import guess_user_addresses
+        from indexing.own_address import account_files_near, guess_own_addresses
 
         changed = False
         for r in roots:
             if r not in self.settings.folders and Path(r).is_dir():
                 self.settings.folders.append(r)
                 changed = True
-        if not self.settings.user_addresses:
+        if not self.settings.user_addresses or self.settings.addresses_guessed:
             metas = [json.loads(r["meta"]) for r in self.store.query(
                 "SELECT meta FROM documents WHERE kind='email'")]
-            guessed = guess_user_addresses(metas)
-            if guessed:
-                self.settings.user_addresses = guessed[:3]
+            guess = guess_own_addresses(metas, account_files_near(self.settings.folders))
+            if guess.addresses and (guess.addresses != self.settings.user_addresses
+                                    or self.settings.extras.get("addresses_how") != guess.how):
+                self.settings.user_addresses = guess.addresses
                 self.settings.addresses_guessed = True
+                self.settings.extras["addresses_how"] = guess.how
                 changed = True
         if changed:
             self.settings.save(self.data_dir)
+        self._people_follow_settings()
+
+    def set_user_addresses(self, addresses: list[str]) -> None:
+        """The user's correction of their own addresses: saved as set by them (no longer
+        guessed) and the people directory rebuilt with them."""
+        self.settings.user_addresses = [a.strip().lower() for a in addresses if a.strip()]
+        self.settings.addresses_guessed = False
+        self.settings.extras["addresses_how"] = "set by you"
+        self.settings.save(self.data_dir)
+        self._people_follow_settings()
+
+    def refresh_people(self) -> None:
+        """Rebuild the people directory from the store (a few seconds for thousands of mails)."""
+        from indexing.people_store import refresh_people
+
+        refresh_people(self.store, self.settings.user_addresses, self._regions())
+
+    def _people_follow_settings(self) -> None:
+        """Rebuild the people directory when it was built for other user addresses."""
+        from indexing.people_store import built_with
+
+        built = built_with(self.store)
+        wanted = [a.lower() for a in self.settings.user_addresses]
+        if built is not None and (not wanted or built.get("user_addresses") == wanted):
+            return
+        if built is None and not self.store.query("SELECT 1 FROM documents LIMIT 1"):
+            return
+        self.refresh_people()
+
+    def _regions(self) -> list[str]:
+        from indexing.phones import region_of_zone
+
+        region = region_of_zone(self.settings.timezone)
+        return [region] if region else []
 
     def indexer(self) -> Indexer:
-        return Indexer(self.store, self.vectors, self.embedder, exclude=[str(self.data_dir)])
+        return Indexer(self.store, self.vectors, self.embedder, exclude=[str(self.data_dir)],
+                       user_addresses=self.settings.user_addresses, regions=self._regions())
 
     def close(self) -> None:
         self.store.close()

@@ -1,4 +1,4 @@
-"""The ``lodger`` command line: index, status, watch, ask, gui, models, self-test.
+"""The ``lodger`` command line: index, status, watch, ask, brief, mcp, gui, models, self-test.
 
 Everything the desktop app does can be done headless from here; the app is only another face on
 the same core. Heavy modules (torch, chromadb, llama.cpp, Qt) are imported inside the commands that
@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import signal
 import sys
 import time
 
@@ -58,6 +59,25 @@ def build_parser() -> argparse.ArgumentParser:
     _add_data_dir(p)
     _add_embedder(p)
 
+    p = sub.add_parser("brief", help="today's and tomorrow's events, due tasks, promises and "
+                                     "mail waiting on you, every line cited")
+    p.add_argument("--now", default=None, help="as if it were this time (ISO 8601)")
+    p.add_argument("--tz", default=None, help="your time zone, e.g. Europe/Berlin")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--days", type=int, default=2,
+                   help="how many days to cover, from today (default 2: today and tomorrow)")
+    _add_data_dir(p)
+
+    p = sub.add_parser("mcp", help="serve Lodger's answers to other AI tools (Model Context "
+                                   "Protocol over stdio; read-only)")
+    p.add_argument("--now", default=None, help="answer as if it were this time (ISO 8601)")
+    p.add_argument("--tz", default=None, help="your time zone, e.g. Europe/Berlin")
+    p.add_argument("--llm", action="store_true",
+                   help="phrase recall answers with Lodger's own model (default: the calling AI "
+                        "phrases; Lodger returns facts and quotes)")
+    _add_data_dir(p)
+    _add_embedder(p)
+
     for name, text in (("gui", "start the desktop app (or show the running one)"),
                        ("quick-ask", "show or hide the quick-ask box of the running app (bind "
                                      "this to a desktop shortcut); starts the app if needed")):
@@ -86,6 +106,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one ``lodger`` command; returns its exit status."""
+    try:
+        try:
+            return _main(argv)
+        finally:
+            if sys.stdout is not None:  # None in a windowed app on Windows
+                sys.stdout.flush()  # piped output is buffered: a closed pipe must show up here
+    except BrokenPipeError:
+        return _closed_pipe()
+
+
+def _main(argv: list[str] | None) -> int:
     set_offline_mode()
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
     argv = sys.argv[1:] if argv is None else list(argv)
@@ -103,12 +135,27 @@ def main(argv: list[str] | None = None) -> int:
     handler = {
         "index": cmd_index, "status": cmd_status, "watch": cmd_watch, "ask": cmd_ask,
         "gui": cmd_gui, "quick-ask": cmd_gui, "models": cmd_models, "self-test": cmd_self_test,
+        "brief": cmd_brief, "mcp": cmd_mcp,
     }[args.command]
     try:
         return handler(args)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+
+
+def _closed_pipe() -> int:
+    """The reader of our output went away (``lodger ask ... | head``): stop quietly, as a
+    Unix tool killed by SIGPIPE does. Python ignores SIGPIPE (sockets and the GUI need that),
+    so the write raised instead; stdout now points at /dev/null so that the flush at exit does
+    not raise again (the recipe in Python's signal docs)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # no real stdout: nothing left to flush
+        pass
+    return 128 + getattr(signal, "SIGPIPE", 13)  # 141, the status of a tool killed by SIGPIPE
 
 
 def _open(args: argparse.Namespace):  # noqa: ANN202 - returns a Workspace
@@ -215,12 +262,22 @@ def cmd_status(args: argparse.Namespace) -> int:
     c = store.counts()
     print(f"Data dir: {root}")
     print(f"Folders: {', '.join(settings.folders) or '(none)'}")
-    print(f"Your addresses: {', '.join(settings.user_addresses) or '(unknown)'}")
+    addresses = ", ".join(settings.user_addresses)
+    label = "Your address" if len(settings.user_addresses) == 1 else "Your addresses"
+    how = str(settings.extras.get("addresses_how") or "")
+    if not addresses:
+        print(f"{label}: (unknown: no mail shows it yet; set it in Settings)")
+    elif settings.addresses_guessed:
+        print(f"{label}: {addresses} (guessed from {how or 'your mail'}; you can correct it in "
+              "Settings)")
+    else:
+        print(f"{label}: {addresses} (set by you)")
     print(f"Files: {c['files']} ({c['files_with_errors']} with errors)")
     kinds = ", ".join(f"{c.get('documents_' + k, 0)} {k}" for k in
                       ("email", "note", "calendar", "todo"))
     print(f"Documents: {c['documents']} ({kinds})")
-    print(f"Events: {c['events']}  Tasks: {c['tasks']}  Chunks: {c['chunks']}")
+    print(f"Events: {c['events']}  Tasks: {c['tasks']}  Chunks: {c['chunks']}  "
+          f"People: {store.people.count()}")
     last = store.query("SELECT max(indexed_at) FROM files")[0][0]
     print(f"Last indexed: {last or 'never'} (UTC)")
     for r in store.query("SELECT path, error FROM files WHERE error IS NOT NULL AND error != ''"
@@ -267,6 +324,70 @@ def cmd_ask(args: argparse.Namespace) -> int:
     from lodger.ask_cli import run_ask
 
     return run_ask(args)
+
+
+def cmd_brief(args: argparse.Namespace) -> int:
+    """``lodger brief``: events, due tasks, promises and waiting mail, computed from the stores.
+
+    Reads only ``lodger.db`` and the settings (no embedder, no vector index, no model), so it is
+    instant; zone and clock as for ``lodger ask``.
+    """
+    import json
+    import sqlite3
+
+    from engine.agenda import Agenda
+    from engine.brief import MAX_DAYS, build_brief, render_brief
+    from engine.session import parse_now, resolve_zone
+    from indexing.paths import resolve_data_dir
+    from indexing.settings import Settings
+    from indexing.store import Store
+
+    root = resolve_data_dir(args.data_dir)
+    if not (root / "lodger.db").is_file():
+        print(f"lodger brief: nothing is indexed in {root}: run `lodger index FOLDER` (or "
+              "`lodger index --demo`) first.", file=sys.stderr)
+        return 2
+    if not 1 <= args.days <= MAX_DAYS:
+        print(f"lodger brief: --days must be 1 to {MAX_DAYS}", file=sys.stderr)
+        return 2
+    settings = Settings.load(root)
+    try:
+        zone = resolve_zone(args.tz or settings.timezone or None)
+    except ValueError as exc:
+        print(f"lodger brief: {exc}", file=sys.stderr)
+        return 2
+    try:
+        now = parse_now(args.now, zone)
+    except ValueError:
+        print(f"lodger brief: --now {args.now!r} is not an ISO 8601 time", file=sys.stderr)
+        return 2
+    try:
+        store = Store(root / "lodger.db")
+    except sqlite3.DatabaseError as exc:
+        print(f"lodger brief: {root / 'lodger.db'} cannot be read ({exc}).", file=sys.stderr)
+        return 1
+    try:
+        brief = build_brief(Agenda(store, zone, settings.user_addresses), store, now, args.days)
+    finally:
+        store.close()
+    if args.json:
+        print(json.dumps(brief.to_json(), ensure_ascii=False))
+        return 0
+    from lodger.ask_cli import source_line
+
+    print(render_brief(brief))
+    sources = [e.source for e in brief.entries()]
+    if sources:
+        print("\nSources:")
+        for i, source in enumerate(sources, 1):
+            print(f"  [{i}] {source_line(source)}")
+    return 0
+
+
+def cmd_mcp(args: argparse.Namespace) -> int:
+    from lodger.mcp_server import run_mcp
+
+    return run_mcp(args)
 
 
 def cmd_gui(args: argparse.Namespace) -> int:

@@ -30,11 +30,11 @@ HERE = Path(__file__).resolve().parent / "acceptance_data"
 sys.path.insert(0, str(HERE))
 import run_eval  # noqa: E402
 
-# Known gaps per persona, each a product limitation rather than a flaky test:
-#   nora T10 - a promise written in German ("Ich schicke dir die Folien bis Donnerstag"):
-#              promise extraction reads English only.
-KNOWN_GAPS = {"nora": {"T10"}, "tahlia": set()}
-PERSONAS = sorted(KNOWN_GAPS)
+PERSONAS = ["nora", "tahlia"]
+# Floors, not gates: these sets measure; a change is judged by eval/run.py's numbers, and a rule
+# written for one question must not be needed to keep them. Measured 7 Dec 2026: see README.
+FLOOR = 0.90            # each category of each persona's own questions
+PARAPHRASE_FLOOR = 0.80  # all paraphrases of a persona's questions (eval/paraphrases/)
 
 pytestmark = [pytest.mark.slow, pytest.mark.embedder]
 
@@ -78,19 +78,28 @@ def graded(persona) -> tuple[str, dict[str, dict]]:
 
 
 @pytest.mark.parametrize("category", ["schedule", "todo", "recall", "unanswerable"])
-def test_every_question_of_the_category_passes(graded, category):
-    """Every question passes except the documented gaps; each failure is shown with its diff."""
+def test_each_category_stays_above_its_floor(graded, category):
+    """At least FLOOR of each category passes; the failures are shown with their diffs."""
     name, results = graded
-    failed = {qid: (g["spec"]["q"], {k: v for k, v in g["grade"].items() if v and k != "ok"})
-              for qid, g in results.items()
-              if g["spec"]["category"] == category and not g["grade"]["ok"]}
-    assert set(failed) <= KNOWN_GAPS[name], failed
+    mine = [g for g in results.values() if g["spec"]["category"] == category]
+    failed = {g["spec"]["id"]: (g["spec"]["q"], {k: v for k, v in g["grade"].items()
+                                                  if v and k != "ok"})
+              for g in mine if not g["grade"]["ok"]}
+    assert len(mine) - len(failed) >= FLOOR * len(mine), failed
 
 
-def test_the_known_gaps_are_still_gaps(graded):
-    """When a known gap starts passing, it must leave the list (no stale excuses)."""
-    name, results = graded
-    assert all(not results[qid]["grade"]["ok"] for qid in KNOWN_GAPS[name])
+def test_paraphrases_stay_above_their_floor(persona):
+    """Questions asked in other words (written by someone who had not read engine/) pass at
+    least PARAPHRASE_FLOOR of the time."""
+    name, ws = persona
+    path = HERE.parents[1] / "eval" / "paraphrases" / f"{name}.questions.json"
+    spec = json.loads(path.read_text(encoding="utf-8"))
+    zone = resolve_zone(spec["tz"])
+    now = parse_now(spec["now"], zone)
+    answerer, _ = make_answerer(ws, zone, use_llm=False)
+    ok = [run_eval.grade(q, answerer.answer(q["q"], now, use_llm=False).to_json())["ok"]
+          for q in spec["questions"]]
+    assert sum(ok) >= PARAPHRASE_FLOOR * len(ok), f"{sum(ok)}/{len(ok)}"
 
 
 def test_the_users_addresses_were_learned_from_their_sent_mail(persona):

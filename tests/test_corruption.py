@@ -35,7 +35,13 @@ pytestmark = pytest.mark.slow
 # Close to the note's words: with the hash embedder and HNSW's approximate search, a chunk that
 # is only a fair match (cosine 0.4) can be missed by one build of the index and found by the next.
 QUERY = "Christopher Lloyd's The Well-Tempered Garden, lent to Ana Lopez?"
-NEAR = "lent to Ana Lopez"  # the chunk whose own vector must be found in the vector index
+NEAR = "lent to Ana Lopez"  # the chunk whose vector is read back from the vector index by id
+# HNSW is approximate, and chromadb builds a different graph each time (its inserts run on
+# several threads; even with one the graph differs between builds): searching each chunk's own
+# vector, a healthy rebuilt index here misses 0-5 of about 1,600 (measured over 20 builds, with
+# and without a busy core), so one chosen chunk is not always found, whatever its text. This
+# bound is far above that and far below a damaged index (integrity.py: about 40 %).
+MAX_SELF_MISSED = 0.02
 EXPECTED = "notes/Books.txt"  # line 12: lent to Ana Lopez on 14 February 2026
 FACT = "lent to Ana Lopez on 14 February 2026"
 
@@ -111,12 +117,22 @@ def _reopen(corpus: Path, data: Path, *extra: str, hide_corpus: bool = True) -> 
     return json.loads(proc.stdout)
 
 
+def _assert_self_lookup(report: dict) -> None:
+    """The vector index holds the chunk's exact vector under its id, and searching each chunk's
+    own vector finds a chunk with that vector nearly always."""
+    assert report["vector_by_id"] is True, "the vector index holds a different vector"
+    assert report["self_searched"] == report["chunks"]
+    missed = report["self_missed"]
+    assert len(missed) <= MAX_SELF_MISSED * report["self_searched"], (
+        f"{len(missed)} of {report['self_searched']} vectors not found by search: {missed[:5]}")
+
+
 def _assert_rebuilt(report: dict, data: Path, corpus: Path) -> None:
     assert len(report["notices"]) == 1 and "search index was damaged" in report["notices"][0]
     assert report["parse_calls"] == [], "the rebuild read the user's files"
     assert report["chunks"] > 1000
     assert report["vectors_missing"] == 0 and report["vectors_extra"] == 0
-    assert report["vector_self_found"] is True
+    _assert_self_lookup(report)
     # Hybrid retrieval finds the note; with the hash embedder HNSW's approximate ranking varies
     # between builds, so its place among the five sources may too.
     assert report["answer"]["found"] is True, report["answer"]
@@ -149,7 +165,7 @@ def test_healthy_index_is_left_alone(copy):
     report = _reopen(corpus, data)
     assert report["notices"] == [] and report["parse_calls"] == []
     assert report["vectors_missing"] == 0 and report["vectors_extra"] == 0
-    assert report["vector_self_found"] is True
+    _assert_self_lookup(report)
     assert FACT in report["answer"]["text"]
     assert not [p for p in data.iterdir() if ".corrupt-" in p.name]
 
@@ -185,7 +201,7 @@ def test_failed_vector_write_is_mended_at_next_start(copy, tmp_path):
     assert second["parse_calls"] == []
     assert second["chunks"] == first["chunks"] + 40  # the new notes were kept in SQLite
     assert second["vectors_missing"] == 0 and second["vectors_extra"] == 0
-    assert second["vector_self_found"] is True
+    _assert_self_lookup(second)
     assert [p.name for p in data.iterdir() if p.name.startswith("vectors.corrupt-")]
     third = _reopen(corpus, data)
     assert third["notices"] == []
@@ -227,5 +243,5 @@ def test_damaged_database_is_set_aside_with_a_clear_message(copy, case):
     assert snapshot(corpus) == before
     report = _reopen(corpus, data)
     assert report["notices"] == [] and report["chunks"] > 1000
-    assert report["vector_self_found"] is True
+    _assert_self_lookup(report)
     assert str(corpus / "demo" / EXPECTED) in report["answer"]["sources"]

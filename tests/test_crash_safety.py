@@ -3,17 +3,24 @@
 The indexer runs in a subprocess (``tests/helpers/index_driver.py``, which does what ``lodger
 index`` does) over a varied copy of real data (Enron MH mail, a slice of the same mailbox as an
 mbox, a Markdown vault, todo.txt files, calendars, the demo data). Its process group is killed
-with SIGKILL at a random point (during start-up, at a random moment of the indexing, or shortly
-after its first write to lodger.db), restarted, killed again, and so on until a run finishes;
-then the folder changes the way a user's does (an mbox grows or is rewritten, notes are edited,
-added and renamed, mail arrives and is deleted) and the next round of kills begins, until 20 or
-more runs were killed. ``lodger index`` then finishes the job. The data dir must hold exactly
-what a single clean ``lodger index`` over the final folder holds: the same documents, locations,
-chunks, events, tasks and manifest, nothing twice, FTS rows matching the chunks, and the chromadb
-index holding exactly SQLite's chunk ids with up-to-date vectors.
+with SIGKILL at a random point (during start-up, at a random file of the indexing, or shortly
+after its first document write), restarted, killed again, and so on; each round ends with a
+run that is let finish, then the folder changes the way a user's does (an mbox grows or is
+rewritten, notes are edited, added and renamed, mail arrives and is deleted) and the next round
+of kills begins. ``lodger index`` then finishes the job. The data dir must hold exactly what a
+single clean ``lodger index`` over the final folder holds: the same documents, locations, chunks,
+events, tasks and manifest, nothing twice, FTS rows matching the chunks, and the chromadb index
+holding exactly SQLite's chunk ids with up-to-date vectors.
 
-The seed is fixed and printed with every run's phase and delay; set ``LODGER_CRASH_SEED`` to try
-others. The fast tests below place the crash exactly in the windows that matter.
+Kills are paced by events, not by the clock, so that a fast or a busy machine gets the same
+number of them: the driver announces checkpoints (start, each file, each write) and, given a
+target checkpoint, says when it reached it and stops a few checkpoints later to wait for the
+kill. The test waits for the target, lets the run go on for a random moment (which only spreads
+where the kill lands, between the target and that stop) and kills it. How many runs are killed
+in each round comes from the seed alone (20 or more in all).
+
+The seed is fixed and printed with every run's phase, target and delay; set ``LODGER_CRASH_SEED``
+to try others. The fast tests below place the crash exactly in the windows that matter.
 """
 
 from __future__ import annotations
@@ -36,15 +43,19 @@ from tests.helpers.corpus import ROOT, build_corpus, copy_enron, mbox_messages
 SEED = int(os.environ.get("LODGER_CRASH_SEED", "20260325"))
 MIN_KILLS = 20
 MIN_ROUNDS = 3
-MAX_ROUNDS = 12
-MAX_KILLS_PER_ROUND = 8  # then the round is let finish
-# Where kills land: start-up (imports, probe, reconcile), a random moment of the indexing, or a
-# random moment after the run's first write to lodger.db (parsing comes first and is long).
+FIRST_ROUND_KILLS = 8  # the first round indexes everything: the most places to die in
+LATER_ROUND_KILLS = (2, 5)  # later rounds index only the changes
+# Where kills land: start-up (imports, probe, reconcile), at a random file of the indexing, or
+# after the run's first document write to lodger.db (parsing comes first and is long).
 PHASES = (("start-up", 0.25), ("indexing", 0.25), ("writing", 0.5))
-STARTUP_DELAY = (0.05, 2.0)  # seconds after the process started
-# Seconds after start-up ended: the first round indexes everything, later rounds only changes.
-INDEX_WINDOW = (4.0, 1.0)
-WRITING_DELAY = (0.0, 0.5)  # seconds after the first write was seen
+# Seconds the run goes on after its target checkpoint before the kill. They only spread the kill
+# between the target and the hold point; a run that reaches the hold point waits there.
+STARTUP_DELAY = (0.05, 2.0)
+INDEXING_DELAY = (0.0, 0.5)
+WRITING_DELAY = (0.0, 0.5)
+HOLD_AFTER = (1, 60)  # checkpoints between the target and the hold point (files and writes)
+# Only against a driver that hangs: a run normally reaches its target within seconds.
+HANG_S = 300
 DRIVER = ROOT / "tests" / "helpers" / "index_driver.py"
 
 
@@ -58,45 +69,78 @@ def _run_to_end(corpus: Path, data: Path) -> str:
     """``lodger index`` itself, uninterrupted."""
     cmd = [sys.executable, "-m", "lodger.cli", "index", str(corpus), "--data-dir", str(data),
            "--embedder", "hash", "--quiet"]
-    proc = subprocess.run(cmd, cwd=ROOT, env=_env(), capture_output=True, text=True, timeout=180)
+    proc = subprocess.run(cmd, cwd=ROOT, env=_env(), capture_output=True, text=True, timeout=HANG_S)
     assert proc.returncode == 0, proc.stderr[-3000:]
     return proc.stdout
 
 
-def _run_and_kill(corpus: Path, data: Path, rng: random.Random, window: float,
-                  log: Path) -> tuple[str, float, bool]:
-    """Start the indexer and SIGKILL its whole process group at a random point.
+def _kill_plan(rng: random.Random) -> list[int]:
+    """How many runs are killed in each round (then one is let finish)."""
+    plan = [FIRST_ROUND_KILLS]
+    while len(plan) < MIN_ROUNDS or sum(plan) < MIN_KILLS:
+        plan.append(rng.randint(*LATER_ROUND_KILLS))
+    return plan
 
-    Returns (phase, delay, killed); killed is False when the run finished first (it must then
-    have succeeded).
+
+def _driver(corpus: Path, data: Path, log: Path, *gate: str) -> subprocess.Popen:
+    with open(log, "wb") as err:
+        return subprocess.Popen([sys.executable, str(DRIVER), str(corpus), str(data), *gate],
+                                cwd=ROOT, env=_env(), stdin=subprocess.PIPE,
+                                stdout=subprocess.PIPE, stderr=err, start_new_session=True)
+
+
+def _wait_for_line(proc: subprocess.Popen, words: tuple[bytes, ...], log: Path) -> bytes:
+    """The driver's first stdout line that starts with one of ``words``."""
+    while True:
+        ready, _, _ = select.select([proc.stdout], [], [], HANG_S)
+        assert ready, f"the driver hung: {log.read_text()[-3000:]}"
+        line = proc.stdout.readline()
+        assert line, f"the driver ended early ({proc.wait()}): {log.read_text()[-3000:]}"
+        if line.split(b" ", 1)[0].strip() in words:
+            return line.strip()
+
+
+def _run_and_kill(corpus: Path, data: Path, rng: random.Random, log: Path) -> tuple[str, str]:
+    """Start the indexer and SIGKILL its whole process group at a random point of its work.
+
+    Returns (phase, what happened): the phase, then the target, the checkpoint the run was
+    held at (or not reached), and the delay.
     """
     phase = rng.choices([p for p, _ in PHASES], [w for _, w in PHASES])[0]
-    with open(log, "wb") as err:
-        proc = subprocess.Popen([sys.executable, str(DRIVER), str(corpus), str(data)], cwd=ROOT,
-                                env=_env(), stdout=subprocess.PIPE, stderr=err,
-                                start_new_session=True)
+    if phase == "start-up":
+        target, hold, delay = "started", 1, rng.uniform(*STARTUP_DELAY)
+    elif phase == "indexing":
+        target, hold = f"file:{rng.random():.3f}", rng.randint(*HOLD_AFTER)
+        delay = rng.uniform(*INDEXING_DELAY)
+    else:
+        target, hold, delay = "doc:1", rng.randint(*HOLD_AFTER), rng.uniform(*WRITING_DELAY)
+    proc = _driver(corpus, data, log, target, str(hold))
+    try:
+        reached = _wait_for_line(proc, (b"target",), log)
         try:
-            if phase == "start-up":
-                delay = rng.uniform(*STARTUP_DELAY)
-            else:
-                ready, _, _ = select.select([proc.stdout], [], [], 60)
-                assert ready and proc.stdout.readline().strip() == b"opened", log.read_text()
-                delay = rng.uniform(0.0, window)
-            if phase == "writing":
-                before = _fingerprint(data)
-                while proc.poll() is None and _fingerprint(data) == before:
-                    time.sleep(0.03)
-                delay = rng.uniform(*WRITING_DELAY)
-            try:
-                proc.wait(timeout=delay)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)  # the probe child too: as if the power went
-                proc.wait()
-                return phase, delay, True
-        finally:
-            proc.stdout.close()
-    assert proc.returncode == 0, log.read_text()[-3000:]
-    return phase, delay, False
+            proc.wait(timeout=delay)  # it is held before the end: this always times out
+        except subprocess.TimeoutExpired:
+            pass
+        else:
+            pytest.fail(f"the run ended before it was killed ({proc.returncode}): "
+                        f"{log.read_text()[-3000:]}")
+        os.killpg(proc.pid, signal.SIGKILL)  # the probe child too: as if the power went
+        proc.wait()
+    finally:
+        proc.stdin.close()
+        proc.stdout.close()
+    where = reached.decode().split(" ", 2)[1]
+    return phase, f"{target:11} hold +{hold:<2} reached at {where:7} +{delay:.3f}s"
+
+
+def _run_to_finish(corpus: Path, data: Path, log: Path) -> None:
+    """The driver with no target: it must finish and succeed."""
+    proc = _driver(corpus, data, log)
+    try:
+        out, _ = proc.communicate(timeout=HANG_S)
+    finally:
+        proc.stdout.close()
+    assert proc.returncode == 0 and b"done" in out, log.read_text()[-3000:]
 
 
 def _fingerprint(data: Path) -> tuple | None:
@@ -206,32 +250,25 @@ def test_sigkill_at_random_points_then_resume_matches_a_clean_run(tmp_path, caps
     rng = random.Random(SEED)
     corpus = build_corpus(tmp_path / "corpus")
     data = tmp_path / "crashed"
-    runs: list[tuple[int, str, float, bool, bool]] = []
+    plan = _kill_plan(rng)
+    runs: list[tuple[int, str, str, bool]] = []  # round, phase, what happened, had written
     notes: list[str] = []
-    round_no = 0
-    while round_no < MIN_ROUNDS or sum(r[3] for r in runs) < MIN_KILLS:
-        assert round_no < MAX_ROUNDS, "too many rounds without enough kills"
+    for round_no, kills in enumerate(plan):
         notes.append(f"round {round_no}: {_mutate(corpus, round_no, rng)}")
-        for _ in range(MAX_KILLS_PER_ROUND):
+        for _ in range(kills):
             before = _fingerprint(data)
-            phase, delay, killed = _run_and_kill(
-                corpus, data, rng, INDEX_WINDOW[min(round_no, 1)], tmp_path / f"run-{len(runs)}.log")
-            runs.append((round_no, phase, delay, killed, _fingerprint(data) != before))
-            if not killed:
-                break  # this round's work is done: the folder changes again
-        else:
-            _run_to_end(corpus, data)
-        round_no += 1
+            phase, what = _run_and_kill(corpus, data, rng, tmp_path / f"run-{len(runs)}.log")
+            runs.append((round_no, phase, what, _fingerprint(data) != before))
+        _run_to_finish(corpus, data, tmp_path / f"finish-{round_no}.log")
     _run_to_end(corpus, data)
-    kills = [r for r in runs if r[3]]
-    mid_write = [r for r in kills if r[4]]
+    mid_write = [r for r in runs if r[3]]
     with capsys.disabled():
-        print(f"\ncrash test seed {SEED}: {len(kills)} kills ({len(mid_write)} after the run "
-              f"had written), {len(runs) - len(kills)} runs finished first")
+        print(f"\ncrash test seed {SEED}: {len(runs)} kills ({len(mid_write)} after the run "
+              f"had written) in {len(plan)} rounds")
         print("\n".join(f"  {n}" for n in notes))
         for r in runs:
-            print(f"  round {r[0]} {r[1]:9} +{r[2]:.3f}s {'killed' if r[3] else 'finished'}"
-                  f"{' after writing' if r[4] else ''}")
+            print(f"  round {r[0]} {r[1]:9} {r[2]}{' after writing' if r[3] else ''}")
+    assert len(runs) == sum(plan) >= MIN_KILLS
     assert len(mid_write) >= 6, f"only {len(mid_write)} kills landed after writes began"
 
     crashed = _state(data)

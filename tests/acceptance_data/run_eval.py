@@ -206,6 +206,12 @@ def grade(spec: dict[str, Any], res: dict[str, Any]) -> dict[str, Any]:
         out["ok"] = rank is not None and rank <= 5
         if spec.get("expect_text"):
             out["text_ok"] = spec["expect_text"].casefold() in str(res.get("answer", "")).casefold()
+    if cat == "people":  # a contact's details: every expected string is in the answer
+        wants = spec.get("expect_text") or []
+        wants = [wants] if isinstance(wants, str) else wants
+        text = str(res.get("answer", "")).casefold()
+        out["missing_text"] = [w for w in wants if w.casefold() not in text]
+        out["ok"] = bool(wants) and not out["missing_text"]
     if cat == "unanswerable":
         nf = bool(NOT_FOUND.search(str(res.get("answer", ""))))
         out["not_found_said"] = nf

@@ -1,8 +1,14 @@
 """Open a data dir as the app does and report, as JSON, what start-up did and whether search works.
 
 Run as ``python tests/helpers/reopen_driver.py DATA_DIR QUESTION SNIPPET [--index FOLDER]``: the
-stored vector of the chunk holding SNIPPET is looked up in the vector index alone (it must find
-that chunk), and QUESTION is asked as the user would (hybrid retrieval, no model). With
+chunk holding SNIPPET (the first such chunk id) is read back from the vector index by id and its
+vector compared with the one in SQLite; then every chunk's own vector is searched for in the
+vector index alone, and a search counts as found when the nearest result holds that same vector
+(identical chunk texts share one embedding, so that may be another chunk id). HNSW search is
+approximate and chromadb builds its graph differently each time (measured here: 0-5 of 1,600
+vectors are not found in a healthy rebuilt index, with one thread as with two), so the report
+gives the share missed and the test bounds it; a damaged index misses far more. QUESTION is
+asked as the user would (hybrid retrieval, no model). With
 ``--fail-vector-writes`` chromadb's writes fail after start-up, as a segment damaged in a way that
 only writing shows would make them. Files it writes are limited to 2 GB: a damaged HNSW segment
 can make chromadb write one of a hundred gigabytes. It runs in its own
@@ -33,6 +39,33 @@ def _count(fn):  # noqa: ANN001, ANN202 - wraps a function of any signature
     return wrapper
 
 
+def _self_lookup(ws, text: str) -> dict:  # noqa: ANN001 - a Workspace
+    """The chunk holding ``text``, read back by id, and every chunk's vector searched for."""
+    rows = ws.store.query("SELECT c.chunk_id, e.vector FROM chunks c JOIN embeddings e"
+                          " ON e.embed_hash = c.embed_hash ORDER BY c.chunk_id")
+    holders: dict[bytes, set[str]] = {}  # vector bytes -> the chunk ids that have that vector
+    for cid, vec in rows:
+        holders.setdefault(bytes(vec), set()).add(cid)
+    cid, vec = ws.store.query(
+        "SELECT c.chunk_id, e.vector FROM chunks c JOIN embeddings e ON e.embed_hash ="
+        " c.embed_hash WHERE c.text LIKE ? ORDER BY c.chunk_id LIMIT 1", (f"%{text}%",))[0]
+    got = ws.vectors._col.get(ids=[cid], include=["embeddings"])
+    by_id = (got["ids"] == [cid]
+             and np.array_equal(np.asarray(got["embeddings"][0], dtype=np.float32),
+                                np.frombuffer(vec, dtype=np.float32)))
+    missed: list[str] = []
+    step = 500
+    for i in range(0, len(rows), step):
+        part = rows[i:i + step]
+        res = ws.vectors._col.query(
+            query_embeddings=np.stack([np.frombuffer(v, dtype=np.float32) for _, v in part]),
+            n_results=1, include=["distances"])
+        for (qid, qvec), ids, dists in zip(part, res["ids"], res["distances"], strict=True):
+            if not (ids and ids[0] in holders[bytes(qvec)] and 1.0 - dists[0] > 0.999):
+                missed.append(qid)
+    return {"vector_by_id": bool(by_id), "self_searched": len(rows), "self_missed": missed}
+
+
 def main(argv: list[str]) -> int:
     resource.setrlimit(resource.RLIMIT_FSIZE, (2 << 30, 2 << 30))
     data_dir, question, text = argv[1], argv[2], argv[3]
@@ -49,11 +82,7 @@ def main(argv: list[str]) -> int:
     out["chunks"] = len(chunk_ids)
     out["vectors_missing"] = len(chunk_ids - vector_ids)
     out["vectors_extra"] = len(vector_ids - chunk_ids)
-    cid, vec = ws.store.query(
-        "SELECT c.chunk_id, e.vector FROM chunks c JOIN embeddings e ON e.embed_hash ="
-        " c.embed_hash WHERE c.text LIKE ? LIMIT 1", (f"%{text}%",))[0]
-    top = ws.vectors.query(np.frombuffer(vec, dtype=np.float32), 3)
-    out["vector_self_found"] = bool(top) and top[0][0] == cid and top[0][1] > 0.999
+    out.update(_self_lookup(ws, text))
     from engine.session import make_answerer
 
     zone = ZoneInfo("Europe/Berlin")

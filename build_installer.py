@@ -173,7 +173,8 @@ def pyinstaller_args(system: str | None = None, entry: Path | None = None,
         args += ["--exclude-module", mod]
     for mod in hidden_imports():
         args += ["--hidden-import", mod]
-    for pkg in ("chromadb", "tzdata", "sentence_transformers"):
+    # The engine's labelled questions (engine/intent_examples.txt, ask_kinds.txt) with it.
+    for pkg in ("chromadb", "tzdata", "sentence_transformers", "engine"):
         args += ["--collect-data", pkg]
     return args
 

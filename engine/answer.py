@@ -81,10 +81,11 @@ class Answer:
     sources: list[Source] = field(default_factory=list)
     found: bool = True
     timings: dict[str, Any] = field(default_factory=dict)
+    not_from_data: bool = False  # a general answer from the model's own knowledge
 
     def to_json(self) -> dict[str, Any]:
         q = self.question
-        return {
+        out = {
             "question": q.text,
             "now": self.now.isoformat(),
             "intent": q.intent,
@@ -97,6 +98,9 @@ class Answer:
             "sources": [s.to_json() for s in self.sources],
             "timings": self.timings,
         }
+        if self.not_from_data:  # only then, so that the contract's keys stay as they were
+            out["not_from_data"] = True
+        return out
 
 
 class Answerer:
@@ -573,11 +577,8 @@ class Answerer:
         messages = [{"role": "system", "content": GENERAL_PROMPT},
                     {"role": "user", "content": q.text}]
 
-        def marked() -> Iterator[str]:
-            yield "(Not from your data: the language model's own knowledge.)\n"
-            yield from self._stream(llm, messages, ans, cite_fallback=0)
-
-        return marked()
+        ans.not_from_data = True  # the model's own knowledge; the JSON and the app say so
+        return self._stream(llm, messages, ans, cite_fallback=0)
 
     def _stream(self, llm: ChatModel, messages: list[dict[str, str]], ans: Answer,
                 cite_fallback: int) -> Iterator[str]:

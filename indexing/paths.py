@@ -93,11 +93,15 @@ def write_private(path: Path, data: str | bytes, encoding: str = "utf-8") -> Non
 
 
 def make_private(root: Path) -> None:
-    """Make every folder under ``root`` 0700 and every file 0600 (symlinks are left alone).
+    """Make ``root`` and every folder under it 0700 and every file 0600 (symlinks are left alone).
 
     Libraries that write in the data dir (chromadb's segment files, the ONNX export) create
     files with the process umask; this mends them, and data dirs made by older versions.
     """
+    with contextlib.suppress(OSError):
+        st = os.lstat(root)
+        if stat.S_ISDIR(st.st_mode) and stat.S_IMODE(st.st_mode) != 0o700:
+            os.chmod(root, 0o700)  # a folder a library made (chromadb's "vectors")
     for dirpath, dirnames, filenames in os.walk(root):
         for name, mode in [(d, 0o700) for d in dirnames] + [(f, 0o600) for f in filenames]:
             p = os.path.join(dirpath, name)
@@ -121,10 +125,6 @@ def mended(root: Path | None = None) -> Iterator[None]:
         if root is not None and os.path.isdir(root):
             make_private(root)
 
-
-# Deprecated name, kept while callers move to ``mended(root)``: it no longer touches the umask
-# (see the module docstring), so without a root it mends nothing.
-private_umask = mended
 
 
 def set_offline_mode() -> None:

@@ -17,7 +17,7 @@ from indexing.indexer import VECTORS_DAMAGED_KEY, Indexer
 from indexing.paths import (
     ensure_data_dir,
     make_private,
-    private_umask,
+    mended,
     resolve_data_dir,
     set_offline_mode,
 )
@@ -60,7 +60,7 @@ class Workspace:
             emb = embedder
         notices: list[str] = []
         rebuilt = False
-        with private_umask():
+        with mended(root):
             make_private(root)
             _attach_log(root)
             store = _open_store(root, check, notices)
@@ -77,7 +77,7 @@ class Workspace:
         if stored is not None and stored != emb.name:
             ws.switch_embedder_vectors(stored)
         elif rebuilt:
-            with private_umask():
+            with mended(root):
                 n = ws.indexer().reconcile_vectors()
             log.warning("vector index rebuilt from lodger.db: %d chunks", n)
         if rebuilt:
@@ -91,7 +91,7 @@ class Workspace:
         so the next start simply does it again."""
         log.warning("embedder changed from %s to %s: recomputing %d vectors from lodger.db",
                     previous, self.embedder.name, self.store.counts().get("chunks", 0))
-        with private_umask():
+        with mended(self.data_dir):
             n = reembed_chunks(self.store, self.embedder)
             with self.store.transaction() as db:
                 db.execute("DELETE FROM embeddings WHERE embed_hash NOT IN "

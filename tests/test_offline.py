@@ -122,7 +122,7 @@ def test_no_network_attempt_anywhere(offline_runs):
     assert g.native_connects() == []
     # The guard really ran in every Lodger process (and in the probe children they start).
     exits = [r for r in g.records() if r["kind"] == "exit"]
-    main = [r for r in exits if r["argv"] and r["argv"][0].endswith(os.path.join("engine", "cli.py"))]
+    main = [r for r in exits if r["argv"] and r["argv"][0].endswith(os.path.join("lodger", "cli.py"))]
     assert len(main) == 4, [r["argv"] for r in exits]
     probes = [r for r in exits if r["argv"][:1] == ["-c"]]  # the first run has no index to probe
     assert len(probes) == 3, f"a vector probe child was not guarded: {[r['argv'] for r in exits]}"
@@ -151,7 +151,7 @@ def test_lodger_switches_the_libraries_offline_by_itself(offline_runs):
     transformers and chromadb telemetry switched off, as the libraries themselves report."""
     g = offline_runs["guard"]
     main = [r for r in g.records() if r["kind"] == "exit" and r["argv"]
-            and r["argv"][0].endswith(os.path.join("engine", "cli.py"))]
+            and r["argv"][0].endswith(os.path.join("lodger", "cli.py"))]
     assert main
     for r in main:
         assert r["env"]["HF_HUB_OFFLINE"] == "1", r

@@ -147,6 +147,7 @@ def test_real_default_model_streams_an_answer(qtbot, make_window):
     from engine.llm import DEFAULT_MODEL_FILE
 
     window = make_window()
+    window.backend.ws.settings.extras["llm_min_params"] = 0  # let the 135M model answer this
     pieces: list[str] = []
     job = window.ask("Write a haiku about the sea")
     job.yielded.connect(lambda v: pieces.append(v) if isinstance(v, str) else None)

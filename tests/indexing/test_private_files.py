@@ -117,7 +117,7 @@ def test_mended_makes_library_files_private_even_when_the_block_fails(tmp_path, 
         (root / "sub").mkdir()
         (root / "sub" / "seg.bin").write_bytes(b"x")
         raise RuntimeError("the library failed half-way")
-    assert _loose(root) == []
+    assert _mode(root) == 0o700 and _loose(root) == []
     with mended(None):
         (root / "loose.txt").write_text("x", encoding="utf-8")
     assert _mode(root / "loose.txt") == 0o644
@@ -151,7 +151,7 @@ def test_vector_index_files_are_owner_only_after_every_write(tmp_path, umask_cal
 
     path = tmp_path / "vectors"
     index = VectorIndex(path, 8)
-    assert _loose(path) == []
+    assert _mode(path) == 0o700 and _loose(path) == []
     rng = np.random.default_rng(7)
     ids = [f"c{i}" for i in range(1200)]
     index.upsert(ids, rng.standard_normal((1200, 8)).astype(np.float32), ["note"] * 1200)

@@ -182,12 +182,12 @@ class Answerer:
             body = self._recall(q, ans, llm)
         elif q.intent == "brief":
             body = self._brief(q, ans)
-        elif q.keywords and _about_the_user(q, relevance(self._dated_search(q)[0])):
+        elif q.keywords and _about_the_user(q, relevance((found := self._dated_search(q))[0])):
             # Read as a general question, yet the user's own mail and notes match it ("lidar
             # data eta?", "when does my passport expire?"): it is about their data after all.
             recall_q = replace(q, intent="recall")
             ans.question = recall_q
-            body = self._recall(recall_q, ans, llm)
+            body = self._recall(recall_q, ans, llm, searched=found)
         else:
             body = self._general(q, ans, llm)
         return ans, body
@@ -487,8 +487,10 @@ class Answerer:
     # ----- recall -----------------------------------------------------------------------------
 
     def _recall(self, q: Question, ans: Answer, llm: ChatModel | None, lead: str = "",
-                ) -> Iterator[str]:
-        sources, took = self._dated_search(q)
+                searched: tuple[list[Source], float] | None = None) -> Iterator[str]:
+        """Mail and notes searched for ``q`` (``searched``: the sources of a search already
+        made for it, and its time), quoted or phrased with citations."""
+        sources, took = searched if searched is not None else self._dated_search(q)
         level = relevance(sources)
         if level == "none" and q.person:
             # The "person" may be no one ("What Manning's n am I using?"): search without it.

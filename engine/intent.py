@@ -25,7 +25,7 @@ import logging
 import os
 import tempfile
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -182,11 +182,18 @@ class IntentClassifier:
                 log.info("intent cache not written: %s", exc)
         return w, b, x, y
 
+    def embed(self, texts: list[str]) -> np.ndarray:
+        """The unit vectors the classifier reads ``texts`` by."""
+        return _unit(np.asarray(self.embedder.embed_documents([normalise(t) for t in texts]),
+                                dtype=np.float32))
+
     def probabilities(self, texts: list[str]) -> np.ndarray:
         """One row of label probabilities (in ``labels`` order) per text."""
+        return self.probabilities_of(self.embed(texts))
+
+    def probabilities_of(self, x: np.ndarray) -> np.ndarray:
+        """Label probabilities for vectors made by ``embed`` (one row each)."""
         w, b, ex, ey = self._ensure()
-        x = _unit(np.asarray(self.embedder.embed_documents([normalise(t) for t in texts]),
-                             dtype=np.float32))
         logits = x @ w + b
         logits -= logits.max(axis=1, keepdims=True)
         p = np.exp(logits)
@@ -202,9 +209,11 @@ class IntentClassifier:
         votes /= votes.sum(axis=1, keepdims=True)
         return 0.5 * p + 0.5 * votes
 
-    def classify(self, text: str) -> IntentGuess:
-        """The intent of one question, with every label's probability."""
-        p = self.probabilities([text])[0]
+    def classify(self, text: str, vector: np.ndarray | None = None) -> IntentGuess:
+        """The intent of one question, with every label's probability; ``vector`` is the
+        question's ``embed`` vector when the caller has it already."""
+        x = self.embed([text]) if vector is None else vector[None, :]
+        p = self.probabilities_of(x)[0]
         order = np.argsort(-p, kind="stable")
         scores = tuple((self.labels[i], round(float(p[i]), 4)) for i in order)
         return IntentGuess(scores[0][0], scores[0][1], scores)
@@ -222,13 +231,23 @@ class QuestionReader:
 
     intent: IntentClassifier
     ask_kind: IntentClassifier
+    _last: list[tuple[str, np.ndarray]] = field(default_factory=list, compare=False)
+
+    def _vector(self, text: str) -> np.ndarray:
+        """The question's vector, embedded once for both classifiers (the last one is kept)."""
+        last = self._last[-1] if self._last else None
+        if last is not None and last[0] == text:
+            return last[1]
+        vector = self.intent.embed([text])[0]
+        self._last[:] = [(text, vector)]
+        return vector
 
     def classify(self, text: str) -> IntentGuess:
-        return self.intent.classify(text)
+        return self.intent.classify(text, self._vector(text))
 
     def kind(self, text: str, intent: str) -> IntentGuess:
         """What ``text``, a question of ``intent``, asks for, among that intent's kinds only."""
-        guess = self.ask_kind.classify(text)
+        guess = self.ask_kind.classify(text, self._vector(text))
         scores = [(k, p) for k, p in guess.scores if k.startswith(intent + ".")]
         total = sum(p for _, p in scores) or 1.0
         scores = [(k, round(p / total, 4)) for k, p in scores]

@@ -14,6 +14,7 @@ from pathlib import Path
 from indexing import logseq
 from indexing.notes import in_template_folder, parse_markdown
 from indexing.watcher import FolderWatcher
+from tests.helpers.waiting import wait_until
 
 TEMPLATE = "# Daily template\n\n- [ ] Water the plants\n"
 
@@ -80,14 +81,6 @@ def test_a_new_logseq_config_makes_the_folder_a_graph(tmp_path):
     assert logseq.graph_root(str(page)) is None and _tasks(page) == []
 
 
-def _wait(pred, timeout: float = 20.0) -> bool:  # noqa: ANN001
-    """Poll ``pred`` until it holds; the timeout only guards against a hang."""
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if pred():
-            return True
-        time.sleep(0.05)
-    return False
 
 
 def test_watcher_sees_an_obsidian_folder_added_to_a_running_index(tmp_path, workspace):
@@ -116,10 +109,10 @@ def test_watcher_sees_an_obsidian_folder_added_to_a_running_index(tmp_path, work
         (notes / ".obsidian").mkdir()
         (notes / "Templates" / "Weekly.md").write_text(TEMPLATE.replace("Daily", "Weekly"),
                                                        encoding="utf-8")
-        assert _wait(lambda: tasks_of("Weekly.md") is not None)
+        assert wait_until(lambda: tasks_of("Weekly.md") is not None)
         assert tasks_of("Weekly.md") == []  # now a vault's template: its checkbox is no task
         (notes / "Inbox.md").write_text("# Inbox\n\n- [ ] Buy stamps\n", encoding="utf-8")
-        assert _wait(lambda: workspace.store.query(
+        assert wait_until(lambda: workspace.store.query(
             "SELECT 1 FROM tasks WHERE title = 'Buy stamps'") != [])
     finally:
         w.stop()

@@ -4,18 +4,9 @@ from __future__ import annotations
 
 import os
 import threading
-import time
 
 from indexing.watcher import FolderWatcher
-
-
-def _wait(pred, timeout: float = 10.0) -> bool:  # noqa: ANN001
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if pred():
-            return True
-        time.sleep(0.05)
-    return False
+from tests.helpers.waiting import wait_until
 
 
 def test_atomic_save_and_delete_arrive_as_debounced_batches(tmp_path):
@@ -37,7 +28,7 @@ def test_atomic_save_and_delete_arrive_as_debounced_batches(tmp_path):
         os.replace(tmp, target)
         for i in range(5):
             (tmp_path / f"burst{i}.md").write_text(str(i))
-        assert _wait(lambda: any(str(target) in b for b in batches))
+        assert wait_until(lambda: any(str(target) in b for b in batches))
         with lock:
             allpaths = set().union(*batches)
             n_batches = len(batches)
@@ -45,7 +36,7 @@ def test_atomic_save_and_delete_arrive_as_debounced_batches(tmp_path):
         assert not any(p.endswith(".tmp") for p in allpaths)
         assert n_batches <= 2
         target.unlink()
-        assert _wait(lambda: sum(str(target) in b for b in batches) >= 2)
+        assert wait_until(lambda: sum(str(target) in b for b in batches) >= 2)
     finally:
         w.stop()
 
@@ -66,8 +57,8 @@ def test_saved_note_becomes_searchable_then_deleted_note_disappears(tmp_path, wo
 
     try:
         (notes / "garden.md").write_text("# Garden\n\nPlant rhubarb by the fence.\n")
-        assert _wait(lambda: hits() == 1)
+        assert wait_until(lambda: hits() == 1)
         (notes / "garden.md").unlink()
-        assert _wait(lambda: hits() == 0)
+        assert wait_until(lambda: hits() == 0)
     finally:
         w.stop()

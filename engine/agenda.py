@@ -9,7 +9,6 @@ all-day dates are placed in that zone, aware times converted to it.
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections.abc import Sequence
@@ -17,8 +16,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
 
 from engine.words import mentions, tokens
+from indexing.item_queries import EventRecord, ItemQueries
 from indexing.store import Store
-from indexing.timeutil import from_iso, localize, sort_key
+from indexing.timeutil import localize, sort_key
 
 SLACK = timedelta(hours=15)  # floating/all-day keys are stored as if UTC
 GENERIC = {"appointment", "appointments", "meeting", "meetings", "event", "events", "call",
@@ -76,44 +76,38 @@ class Agenda:
 
     def __init__(self, store: Store, zone: tzinfo, user_addresses: Sequence[str] = ()) -> None:
         self.store = store
+        self.items = ItemQueries(store)
         self.zone = zone
         self.user_addresses = {a.lower() for a in user_addresses}
 
     # ----- events -----------------------------------------------------------------------------
 
-    def _event_rows(self, where: str, params: tuple) -> list[EventHit]:
-        rows = self.store.query(
-            "SELECT e.*, (SELECT l.path FROM locations l WHERE l.doc_id = e.doc_id ORDER BY l.path"
-            " LIMIT 1) AS path FROM events e WHERE " + where, params)
+    def _event_hits(self, records: list[EventRecord]) -> list[EventHit]:
         out: list[EventHit] = []
         seen: dict[tuple[str, str], tuple[int, str]] = {}  # key -> (index in out, organizer)
         # The user's own calendar file wins over a copy of the same event found in mail, with
         # one exception: a cancellation mailed by the event's own organizer (the calendar may
         # not have synced it yet). A stranger's CANCEL for the same UID changes nothing.
-        rows = sorted(rows, key=lambda r: r["origin"] == "email-calendar")
-        for r in rows:
-            start = from_iso(r["start"])
-            if start is None:
+        for r in sorted(records, key=lambda r: r.origin == "email-calendar"):
+            if r.start is None:
                 continue
-            end = from_iso(r["end"]) or start
-            all_day = bool(r["all_day"])
-            s, e = localize(start, self.zone), localize(end, self.zone)
-            if all_day and e <= s:
-                e = localize(start + timedelta(days=1), self.zone)
-            key = (r["uid"] or r["title"], s.isoformat())
-            organizer = (r["organizer"] or "").strip().lower()
+            end = r.end or r.start
+            s, e = localize(r.start, self.zone), localize(end, self.zone)
+            if r.all_day and e <= s:
+                e = localize(r.start + timedelta(days=1), self.zone)
+            key = (r.uid or r.title, s.isoformat())
             if key in seen:  # the same invitation in mail and in the calendar is one event
                 index, first_organizer = seen[key]
-                if (r["origin"] == "email-calendar" and (r["status"] or "") == "CANCELLED"
-                        and organizer and organizer == first_organizer):
+                if (r.origin == "email-calendar" and r.status == "CANCELLED"
+                        and r.organizer and r.organizer == first_organizer):
                     out[index].status = "CANCELLED"
                 continue
-            seen[key] = (len(out), organizer)
+            seen[key] = (len(out), r.organizer)
             out.append(EventHit(
-                title=r["title"] or "(untitled event)", start=s, end=e, all_day=all_day,
-                location=r["location"] or "", status=r["status"] or "", path=r["path"] or "",
-                locator=r["locator"] or r["uid"] or "", uid=r["uid"] or "", doc_id=r["doc_id"],
-                attendees=json.loads(r["attendees"] or "[]"), description=r["description"] or ""))
+                title=r.title or "(untitled event)", start=s, end=e, all_day=r.all_day,
+                location=r.location, status=r.status, path=r.path,
+                locator=r.locator or r.uid, uid=r.uid, doc_id=r.doc_id,
+                attendees=r.attendees, description=r.description))
         out.sort(key=lambda h: (h.start, not h.all_day, h.end, h.title))
         return out
 
@@ -121,7 +115,7 @@ class Agenda:
                ) -> list[EventHit]:
         """Every occurrence overlapping [start, end), sorted by start."""
         lo, hi = sort_key(start - SLACK), sort_key(end + SLACK)
-        hits = self._event_rows("e.start_key < ? AND e.end_key >= ?", (hi, lo))
+        hits = self._event_hits(self.items.events_between(lo, hi))
         out = []
         for h in hits:
             overlaps = h.start < end and (h.end > start or (h.end == h.start and h.start >= start))
@@ -168,13 +162,8 @@ class Agenda:
         specific = [w for w in words if w not in GENERIC] or words
         if not specific:
             return []
-        cond = " OR ".join("(lower(e.title) LIKE ? OR lower(e.description) LIKE ? OR "
-                           "lower(e.location) LIKE ?)" for _ in specific)
-        params: list[str] = []
-        for w in specific:
-            params += [f"%{_stem(w)}%"] * 3
-        hits = [h for h in self._event_rows(f"({cond})", tuple(params))
-                if include_cancelled or not h.cancelled]
+        records = self.items.events_holding([_stem(w) for w in specific])
+        hits = [h for h in self._event_hits(records) if include_cancelled or not h.cancelled]
         if not hits:
             return []
         weights = self._word_weights(specific, hits)
@@ -189,7 +178,7 @@ class Agenda:
 
     def _word_weights(self, words: Sequence[str], hits: list[EventHit]) -> dict[str, float]:
         """log(N / df) per word over the distinct events (series) of the calendar."""
-        total = self.store.query("SELECT count(DISTINCT coalesce(uid, title)) FROM events")[0][0]
+        total = self.items.event_series_count()
         out = {}
         for w in words:
             df = len({h.uid or h.title for h in hits if holds_word(h, w)})
@@ -211,30 +200,23 @@ class Agenda:
         the promises that person made in mail to the user ("what did Sam promise me?"), and with
         ``to_me`` and no person every promise made to the user ("who owes me what?").
         """
-        rows = self.store.query(
-            "SELECT t.*, (SELECT l.path FROM locations l WHERE l.doc_id = t.doc_id ORDER BY"
-            " l.path LIMIT 1) AS path, d.meta AS doc_meta FROM tasks t"
-            " LEFT JOIN documents d ON d.doc_id = t.doc_id WHERE t.done = ?", (int(done),))
         out: list[TaskHit] = []
-        for r in rows:
+        for r in self.items.tasks(done):
             if promised_by is not None or to_me:
-                if r["origin"] != "promise" or self._is_users(r["from_addr"]):
+                if r.origin != "promise" or self._is_users(r.from_addr):
                     continue
-                meta = json.loads(r["doc_meta"] or "{}")
-                sender = f"{meta.get('from', '')} {meta.get('x_from', '')} {r['from_addr'] or ''}"
                 if promised_by is not None and not re.search(
-                        rf"(?<!\w){re.escape(promised_by.lower())}(?!\w)", sender.lower()):
+                        rf"(?<!\w){re.escape(promised_by.lower())}(?!\w)", r.sender.lower()):
                     continue
-            elif r["origin"] == "promise" and not self._is_users(r["from_addr"]):
+            elif r.origin == "promise" and not self._is_users(r.from_addr):
                 continue
-            if promises_only and r["origin"] != "promise":
+            if promises_only and r.origin != "promise":
                 continue
             hit = TaskHit(
-                title=r["title"] or "", due=from_iso(r["due"]), done=bool(r["done"]),
-                done_date=from_iso(r["done_date"]), priority=r["priority"] or "",
-                project=r["project"] or "", person=r["person"] or "", origin=r["origin"] or "",
-                path=r["path"] or "", locator=r["locator"] or "", line=r["line"] or 0,
-                doc_id=r["doc_id"], contexts=json.loads(r["contexts"] or "[]"))
+                title=r.title, due=r.due, done=r.done, done_date=r.done_date,
+                priority=r.priority, project=r.project, person=r.person, origin=r.origin,
+                path=r.path, locator=r.locator, line=r.line, doc_id=r.doc_id,
+                contexts=r.contexts)
             when = hit.done_date if done else hit.due
             if start is not None or end is not None:
                 if when is None or not self._within(when, start, end):
@@ -258,25 +240,18 @@ class Agenda:
     def known_task_words(self, words: Sequence[str]) -> list[str]:
         """The ``words`` that some task, open or done, holds (its title, project or contexts):
         a filter word that no task has would only empty the answer ("what's on my plate?")."""
-        rows = self.store.query("SELECT title, project, contexts FROM tasks")
-        texts = [f"{r['title'] or ''} {r['project'] or ''} {' '.join(json.loads(r['contexts'] or '[]'))}"
-                 for r in rows]
+        texts = self.items.task_texts()
         return [w for w in words if any(mentions(t, w) for t in texts)]
 
     def person_named(self, text: str) -> str | None:
         """A person of the user's own tasks and promises that ``text`` names by a word of their
         name ("promises to priya?" -> "Priya"), or None. The names come from the data (the
         people tasks mention, the senders of promises made to the user), not from patterns."""
-        rows = self.store.query(
-            "SELECT t.person, t.from_addr, d.meta AS doc_meta FROM tasks t"
-            " LEFT JOIN documents d ON d.doc_id = t.doc_id WHERE t.person != '' OR"
-            " t.origin = 'promise'")
         names: set[str] = set()
-        for r in rows:
-            names.update(tokens(r["person"] or ""))
-            if r["from_addr"] and not self._is_users(r["from_addr"]):
-                meta = json.loads(r["doc_meta"] or "{}")
-                names.update(tokens(str(meta.get("from", "")).split("<")[0]))
+        for person, from_addr, sender_name in self.items.task_people():
+            names.update(tokens(person))
+            if from_addr and not self._is_users(from_addr):
+                names.update(tokens(sender_name))
         names = {n for n in names if len(n) >= 3 and n.isalpha()}
         for word in tokens(text):
             if word in names:

@@ -24,22 +24,14 @@ from datetime import time as dtime
 from typing import Any
 
 from engine.agenda import Agenda, EventHit, TaskHit
-from engine.render import REFERENCE_YEAR, day, due_text, event_line, iso, person_name, task_line
+from engine.items import Entry, event_entry, is_past, task_entry
+from engine.render import REFERENCE_YEAR, day, due_text, iso, person_name
 from engine.retrieval import Source
 from indexing.mail_queries import MailMessage, MailQueries, MailQuestion, PromiseToUser
 from indexing.store import Store
 
 MAX_DAYS = 31
 MAX_PER_SECTION = 50
-
-
-@dataclass
-class Entry:
-    """One cited line of a report: the item (as in ``lodger ask --json``), its source, its text."""
-
-    item: dict[str, Any]
-    source: Source
-    line: str  # without the citation; ``Report`` numbers them
 
 
 @dataclass
@@ -222,39 +214,6 @@ def render_report(report: Report) -> str:
     return "\n".join(lines).strip()
 
 
-# ----- entries: the same items and sources as the answerer's --------------------------------
-
-def event_entry(ev: EventHit, zone: tzinfo) -> Entry:
-    """An event as ``lodger ask --json`` cites it."""
-    item = {"kind": "event", "title": ev.title, "start": iso(ev.start, zone),
-            "end": iso(ev.end, zone), "due": None, "done": False, "all_day": ev.all_day,
-            "location": ev.location, "status": ev.status,
-            "source": {"path": ev.path, "locator": ev.locator}}
-    source = Source(path=ev.path, kind="calendar" if ev.path.endswith(".ics") else "email",
-                    title=ev.title, locator=ev.locator,
-                    snippet=event_line(ev).removeprefix("- "), score=1.0, doc_id=ev.doc_id)
-    return Entry(item, source, event_line(ev))
-
-
-def task_entry(t: TaskHit, zone: tzinfo, now: datetime | None = None) -> Entry:
-    """A task or promise as ``lodger ask --json`` cites it; with ``now``, a past due date is
-    marked overdue in the line."""
-    item = {"kind": "task", "title": t.title, "start": None, "end": None,
-            "due": iso(t.due, zone), "done": t.done, "done_date": iso(t.done_date, zone),
-            "priority": t.priority, "project": t.project, "person": t.person,
-            "source": {"path": t.path, "locator": t.locator}}
-    kind = "email" if t.origin == "promise" else (
-        "todo" if t.doc_id.startswith("todo:") else
-        "calendar" if t.doc_id.startswith("calendar:") else "note")
-    snippet = task_line(t, zone).removeprefix("- ")
-    source = Source(path=t.path, kind=kind, title=t.title, locator=t.locator, snippet=snippet,
-                    score=1.0, doc_id=t.doc_id, line=t.line)
-    line = task_line(t, zone)
-    if now is not None and t.due is not None and _past(t.due, now, zone):
-        line += " — overdue"
-    return Entry(item, source, line)
-
-
 def question_entry(q: MailQuestion, zone: tzinfo, asked_by_user: bool = False) -> Entry:
     """A mail with questions still waiting for an answer: from someone to the user, or (with
     ``asked_by_user``) from the user to the people in ``q.waiting_on``."""
@@ -276,7 +235,7 @@ def promise_to_user_entry(p: PromiseToUser, zone: tzinfo, now: datetime) -> Entr
     bits = [f"due {due_text(p.due, zone)}"] if p.due is not None else []
     if p.delivered_by is not None:
         bits.append(f"delivered {day(p.delivered_by.date.astimezone(zone).date())}")
-    elif p.due is not None and _past(p.due, now, zone):
+    elif p.due is not None and is_past(p.due, now, zone):
         bits.append("late")
     extra = f" ({', '.join(bits)})" if bits else ""
     line = f"- {m.sender_name}: {p.title}{extra}"
@@ -389,13 +348,6 @@ def _key(t: TaskHit) -> tuple[str, int, str, str]:
 def _day(value: date | datetime, zone: tzinfo) -> date:
     return value.astimezone(zone).date() if isinstance(value, datetime) and value.tzinfo else (
         value.date() if isinstance(value, datetime) else value)
-
-
-def _past(due: date | datetime, now: datetime, zone: tzinfo) -> bool:
-    if isinstance(due, datetime):
-        local = due.astimezone(zone) if due.tzinfo else due.replace(tzinfo=zone)
-        return local < now
-    return due < now.date()
 
 
 @contextmanager

@@ -15,7 +15,6 @@ that "what is my passport number?" gets "not found" rather than the least bad ch
 from __future__ import annotations
 
 import functools
-import json
 import math
 import os
 import re
@@ -26,6 +25,7 @@ from datetime import datetime, timedelta
 
 import numpy as np
 
+from indexing.chunk_queries import ChunkQueries
 from indexing.embedder import Embedder
 from indexing.store import Store
 from indexing.timeutil import from_iso, sort_key, within
@@ -123,6 +123,7 @@ class Retriever:
 
     def __init__(self, store: Store, vectors: VectorIndex, embedder: Embedder) -> None:
         self.store = store
+        self.chunks = ChunkQueries(store)
         self.vectors = vectors
         self.embedder = embedder
         self.last_ms = 0.0
@@ -142,34 +143,28 @@ class Retriever:
         for rank, (cid, cos) in enumerate(vec_hits):
             ranked[cid] = ranked.get(cid, 0.0) + 1.0 / (RRF_K + rank + 1)
             cosines[cid] = cos
-        n_chunks = self.store.query("SELECT count(*) FROM chunks")[0][0]
+        n_chunks = self.chunks.count()
         df = self._frequencies({_stem(w) for w in keywords} | {
             _stem(w) for w in _WORD.findall(person or "")})
         match = fts_query(_telling_words(list(keywords), df, n_chunks,
                                          must=_WORD.findall(person or "")))
         if match and dated:
             # The keyword side filters by date in SQL, so in-range chunks are not crowded out.
-            rows = self.store.query(
-                "SELECT f.chunk_id FROM chunks_fts f JOIN chunks c ON c.chunk_id = f.chunk_id"
-                " JOIN documents d ON d.doc_id = c.doc_id WHERE chunks_fts MATCH ?"
-                " AND d.date_key >= ? AND d.date_key < ? ORDER BY bm25(chunks_fts) LIMIT ?",
-                (match, sort_key(start - DATE_SLACK) if start else "",
-                 sort_key(end + DATE_SLACK) if end else "\uffff", CANDIDATES))
+            ids = self.chunks.matching(match, CANDIDATES,
+                                       sort_key(start - DATE_SLACK) if start else "",
+                                       sort_key(end + DATE_SLACK) if end else "\uffff")
         elif match:
-            rows = self.store.query(
-                "SELECT chunk_id FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY bm25(chunks_fts)"
-                " LIMIT ?", (match, CANDIDATES))
+            ids = self.chunks.matching(match, CANDIDATES)
         else:
-            rows = []
-        if rows:
-            for rank, r in enumerate(rows):
-                ranked[r[0]] = ranked.get(r[0], 0.0) + 1.0 / (RRF_K + rank + 1)
+            ids = []
+        for rank, cid in enumerate(ids):
+            ranked[cid] = ranked.get(cid, 0.0) + 1.0 / (RRF_K + rank + 1)
         for rank, cid in enumerate(self._rare_word_hits(keywords, df, n_chunks, start, end)):
             ranked[cid] = ranked.get(cid, 0.0) + 1.0 / (RRF_K + rank + 1)
         if not ranked:
             self.last_ms = (time.perf_counter() - t0) * 1000
             return []
-        rows = self._chunk_rows(list(ranked))
+        rows = self.chunks.rows(list(ranked))
         # Rank first (cheap), then do the word work (coverage, snippet) for the top k only.
         best: dict[str, tuple[float, object]] = {}
         for row in rows:
@@ -178,7 +173,7 @@ class Retriever:
             if (start or end) and not within(from_iso(row["date"]), start, end):
                 continue
             score = ranked[row["chunk_id"]]
-            if row["quoted"] and not _FORWARD.match(row["title"] or ""):
+            if row["quoted"] and not _FORWARD.match(row["title"]):
                 score *= QUOTED_WEIGHT  # a forwarded message's quoted part is its content
             if person:
                 score *= _person_weight(row, person)
@@ -203,14 +198,14 @@ class Retriever:
         out: list[Source] = []
         for score, row in top:
             words = {_stem(w) for w in _WORD.findall(
-                f"{row['title']} {_sender(row)} {row['text']}")}
+                f"{row['title']} {row['sender']} {row['text']}")}
             found = stems & words
             out.append(Source(
-                path=row["path"], kind=row["kind"], title=row["title"] or "",
+                path=row["path"], kind=row["kind"], title=row["title"],
                 locator=_locator(row),
                 snippet=make_snippet(row["text"], stems - person_stems, weights),
                 score=score, doc_id=row["doc_id"], chunk_id=row["chunk_id"],
-                line=row["line"] or 0, date=row["date"],
+                line=row["line"], date=row["date"],
                 coverage=(sum(weights.get(w, 0.0) for w in found & counted) / total_weight
                           if stems else 0.0),
                 words_found=len(found & counted),
@@ -230,8 +225,7 @@ class Retriever:
         out = {}
         for w in stems:
             term = re.sub(r"[^\w]", "", w)
-            out[w] = self.store.query("SELECT count(*) FROM chunks_fts WHERE chunks_fts MATCH ?",
-                                      (f'"{term}"*',))[0][0] if term else 0
+            out[w] = self.chunks.frequency(term) if term else 0
         return out
 
     def _rare_word_hits(self, keywords: Sequence[str], df: dict[str, int], n_chunks: int,
@@ -250,21 +244,8 @@ class Retriever:
         if not rare:
             return []
         match = " OR ".join(f'"{t}"*' for t in rare)
-        rows = self.store.query(
-            "SELECT f.chunk_id, d.date FROM chunks_fts f JOIN chunks c ON c.chunk_id = f.chunk_id"
-            " JOIN documents d ON d.doc_id = c.doc_id WHERE chunks_fts MATCH ?"
-            " ORDER BY bm25(chunks_fts) LIMIT ?", (match, CANDIDATES))
-        return [r[0] for r in rows
-                if (start is None and end is None) or within(from_iso(r[1]), start, end)]
-
-    def _chunk_rows(self, chunk_ids: list[str]) -> list:  # noqa: ANN401
-        marks = ",".join("?" * len(chunk_ids))
-        return self.store.query(
-            "SELECT c.chunk_id, c.doc_id, c.text, c.line, c.quoted, d.kind, d.title, d.date,"
-            " d.date_key, d.meta, d.from_addr, l.path, l.locator FROM chunks c"
-            " JOIN documents d ON d.doc_id = c.doc_id"
-            " JOIN locations l ON l.doc_id = c.doc_id"
-            f" WHERE c.chunk_id IN ({marks}) GROUP BY c.chunk_id", chunk_ids)
+        return [cid for cid, when in self.chunks.matching_with_dates(match, CANDIDATES)
+                if (start is None and end is None) or within(from_iso(when), start, end)]
 
 
 def _locator(row) -> str:  # noqa: ANN001
@@ -294,14 +275,6 @@ def snippet_line(path: str, chunk_line: int, snippet: str, max_bytes: int = 2_00
     return chunk_line
 
 
-def _sender(row) -> str:  # noqa: ANN001
-    """Who wrote a mail chunk (names and address), for matching "what did Priya say"."""
-    if row["kind"] != "email":
-        return ""
-    meta = json.loads(row["meta"] or "{}")
-    return f"{meta.get('from', '')} {meta.get('x_from', '')} {row['from_addr'] or ''}"
-
-
 def _names(text: str, person: str) -> bool:
     """``person`` as whole words in ``text`` ("Tom" in "Tom Becker <tom@x>", not in "Atom")."""
     return _name_pattern(person.lower()).search(text.lower()) is not None
@@ -316,12 +289,10 @@ def _person_weight(row, person: str) -> float:  # noqa: ANN001
     """Mail from the person counts most, mail to them a little, a note naming them in its title
     too: "what did Tom say" is about what Tom wrote."""
     if row["kind"] == "email":
-        if _names(_sender(row), person):
+        if _names(row["sender"], person):
             return PERSON_BOOST
-        meta = json.loads(row["meta"] or "{}")
-        to = " ".join(str(meta.get(k, "")) for k in ("to_names", "x_to", "to", "cc"))
-        return 1.1 if _names(to, person) else 1.0
-    return 1.2 if _names(row["title"] or "", person) else 1.0
+        return 1.1 if _names(row["recipients"], person) else 1.0
+    return 1.2 if _names(row["title"], person) else 1.0
 
 
 def make_snippet(text: str, stems: set[str], weights: dict[str, float] | None = None,

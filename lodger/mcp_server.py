@@ -29,9 +29,10 @@ from pathlib import Path
 from typing import Any, Literal
 
 from engine.answer import ITEM_KEYS, Answerer, extractive_answer, relevance
-from engine.brief import Entry, build_brief, build_waiting, event_entry, task_entry
+from engine.brief import build_brief, build_waiting
 from engine.daterange import DateRange, describe, resolve_date_range
 from engine.intent import IntentGuess, QuestionReader
+from engine.items import Entry, event_entry, task_entry
 from engine.llm import ModelError
 from engine.question import understand
 from engine.render import REFERENCE_YEAR
